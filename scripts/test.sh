@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up if needed and run every check: lint, knowledge base, data validation, unit tests,
+# training (only when changed), dialogue test stories, the NLU gate, and the end-to-end
+# tests against the real Rasa server and action server over HTTP.
+set -euo pipefail
+bash "$(dirname "$0")/setup.sh"
+source "$(dirname "$0")/common.sh"
+mkdir -p results
+step() { printf '\n== %s\n' "$*"; }
+
+step "lint (ruff)"
+ruff check .
+ruff format --check .
+
+step "knowledge base sources"
+python -m bot kb check
+
+step "rasa data validate"
+rasa data validate --config config.yml --domain domain --data "${TRAINING_DATA[@]}" \
+  --fail-on-warnings > results/validate.log 2>&1 || { cat results/validate.log; exit 1; }
+echo "valid"
+
+step "unit tests"
+python -m pytest tests/unit -q -p no:cacheprovider
+
+step "train (skipped when nothing changed)"
+export TEST_MODEL="$ROOT/$(bash scripts/train.sh)"
+echo "model: $TEST_MODEL"
+
+step "dialogue test stories"
+rasa test core --model "$TEST_MODEL" --stories tests/stories --out results/stories \
+  --fail-on-prediction-errors > results/stories.log 2>&1 || { tail -40 results/stories.log; exit 1; }
+grep -hE "Correct:|Finished evaluation" results/stories.log | head -5 || true
+echo "all test stories pass"
+
+step "NLU gate and end-to-end tests over HTTP"
+python -m pytest tests/nlu tests/e2e -q -p no:cacheprovider

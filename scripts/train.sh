@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Train only when something the model depends on changed; print the model's path.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+fingerprint=$(cat config.yml domain/*.yml bot/text.py bot/nlu/*.py requirements.lock \
+  $(find "${TRAINING_DATA[@]}" -name '*.yml' | sort) | sha256sum | cut -c1-16)
+model="models/model-$fingerprint.tar.gz"
+if [ ! -f "$model" ]; then
+  echo "train: data or config changed, training $model" >&2
+  start=$(date +%s)
+  rasa train --config config.yml --domain domain --data "${TRAINING_DATA[@]}" \
+    --out models --fixed-model-name "model-$fingerprint" >&2
+  echo "train: took $(( $(date +%s) - start )) s" >&2
+fi
+echo "$model"
