@@ -1,0 +1,110 @@
+"""The one Vietnamese text normaliser, shared by NLU features and knowledge-base search.
+
+Citizens type "lam ho chieu het bn", "Làm hộ chiếu hết bao nhiêu", "LAM HC HET BN TIEN".
+All of these must meet the same features and the same search keys, so every comparison
+in the project goes through `normalize`: NFC, lower case, no diacritics, no punctuation,
+and the abbreviations and teencode people really use expanded to plain words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Abbreviations and teencode, written in the normalised (diacritic-free) form.
+# A key matches a whole word only, so "k" in "20k" or "bn" inside a word is untouched.
+ABBREVIATIONS: dict[str, str] = {
+    # documents and procedures
+    "cccd": "can cuoc cong dan",
+    "cmnd": "chung minh nhan dan",
+    "cmt": "chung minh nhan dan",
+    "gplx": "giay phep lai xe",
+    "bang lai": "giay phep lai xe",
+    "lltp": "ly lich tu phap",
+    "dkkd": "dang ky kinh doanh",
+    "hkd": "ho kinh doanh",
+    "hk": "khong",
+    "ks": "khai sinh",
+    "dvc": "dich vu cong",
+    "tthc": "thu tuc hanh chinh",
+    "ubnd": "uy ban nhan dan",
+    "dk": "dang ky",
+    "dky": "dang ky",
+    "dki": "dang ky",
+    "dang ki": "dang ky",
+    "sv": "sinh vien",
+    "vneid": "vneid",
+    # everyday teencode
+    "ko": "khong",
+    "k": "khong",
+    "kg": "khong",
+    "kh": "khong",
+    "hok": "khong",
+    "hong": "khong",
+    "khg": "khong",
+    "dc": "duoc",
+    "onl": "online",
+    "onlai": "online",
+    "truc tuyen": "online",
+    "ntn": "nhu the nao",
+    "nhu nao": "nhu the nao",
+    "bn": "bao nhieu",
+    "bnh": "bao nhieu",
+    "j": "gi",
+    "ji": "gi",
+    "z": "vay",
+    "v": "vay",
+    "r": "roi",
+    "ad": "admin",
+    "mk": "minh",
+    "ng": "nguoi",
+    "vs": "voi",
+    "trc": "truoc",
+    "bh": "bao gio",
+    "lm": "lam",
+    "cx": "cung",
+    "sdt": "so dien thoai",
+    "tks": "cam on",
+    "thanks": "cam on",
+    "thank": "cam on",
+}
+
+_PHRASES = sorted(ABBREVIATIONS, key=lambda k: -len(k.split()))
+_ABBREVIATION_RE = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(k) for k in _PHRASES) + r")(?![\w])"
+)
+_NON_WORD_RE = re.compile(r"[^\w]+", re.UNICODE)
+_SPACES_RE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: Vietnamese keyboards emit both composed and combining marks."""
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks; đ/Đ become d/D. Length is preserved."""
+    decomposed = unicodedata.normalize("NFD", text)
+    without_marks = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", without_marks).replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, punctuation to spaces, single spaces. No expansion."""
+    folded = strip_diacritics(nfc(text)).lower().replace("_", " ")
+    return _SPACES_RE.sub(" ", _NON_WORD_RE.sub(" ", folded)).strip()
+
+
+def expand_abbreviations(folded: str) -> str:
+    """Expand whole-word abbreviations in text that is already `fold`ed."""
+    return _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
+
+
+def normalize(text: str) -> str:
+    """The comparison form of any Vietnamese text: folded, with abbreviations expanded."""
+    return expand_abbreviations(fold(text))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese mark (used to split evaluation sets)."""
+    return strip_diacritics(nfc(text)) != nfc(text)
