@@ -1,0 +1,141 @@
+"""Command line for staff and operators: `python -m bot kb load|check|search|export`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Optional, Sequence
+
+import yaml
+
+from bot import answers
+from bot.db import session_scope
+from bot.knowledge import loader
+from bot.knowledge.catalog import Catalog
+from bot.knowledge.resolver import ProcedureResolver
+from bot.settings import settings
+
+
+def _check(source_dir: Path) -> Optional[loader.ParsedSources]:
+    try:
+        return loader.parse_sources(source_dir)
+    except loader.InvalidKnowledgeBaseError as invalid:
+        for problem in invalid.problems:
+            print(f"{source_dir / problem.file}:{problem.line}: {problem.message}", file=sys.stderr)
+        print(f"{len(invalid.problems)} problem(s); nothing loaded.", file=sys.stderr)
+        return None
+
+
+def kb_check(args: argparse.Namespace) -> int:
+    parsed = _check(args.source)
+    if parsed is None:
+        return 1
+    fees = sum(len(p.get("fees") or []) for p in parsed.procedures)
+    print(f"OK: {len(parsed.procedures)} procedures, {fees} fees, {len(parsed.sources)} sources.")
+    return 0
+
+
+def kb_load(args: argparse.Namespace) -> int:
+    parsed = _check(args.source)
+    if parsed is None:
+        return 1
+    with session_scope(args.database) as session:
+        count = loader.write(session, parsed)
+    print(f"Loaded {count} procedures into {args.database or settings.kb_database_url}.")
+    return 0
+
+
+def kb_search(args: argparse.Namespace) -> int:
+    catalog = Catalog.from_database(args.database)
+    day = date.fromisoformat(args.date) if args.date else answers.today()
+    resolution = ProcedureResolver(catalog.procedures).resolve(args.text)
+    if args.json:
+        result = {
+            "query": args.text,
+            "date": day.isoformat(),
+            "ambiguous": resolution.is_ambiguous,
+            "candidates": [
+                {
+                    "key": c.procedure.key,
+                    "code": c.procedure.code,
+                    "name": c.procedure.name,
+                    "score": c.score,
+                    "matched": c.matched,
+                    "fees": [
+                        {
+                            "case": q.case,
+                            "in_person": q.in_person.amount if q.in_person else None,
+                            "online": q.online.amount if q.online else None,
+                            "verified": all(f.verified for f in (q.in_person, q.online) if f),
+                            "sources": sorted({f.source.url for f in (q.in_person, q.online) if f}),
+                        }
+                        for q in c.procedure.fees.applicable_on(day)
+                    ],
+                }
+                for c in resolution.top(args.limit)
+            ],
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0 if resolution.best else 3
+    if resolution.best is None:
+        print(answers.unknown_procedure_answer())
+        return 3
+    for candidate in resolution.top(args.limit):
+        p = candidate.procedure
+        print(f"{candidate.score:.3f}  {p.code or '-':10} {p.name}  (khớp: «{candidate.matched}»)")
+    if resolution.is_ambiguous:
+        print("(mơ hồ: bot sẽ hỏi lại bằng nút chọn)")
+    print()
+    print(answers.fee_answer(resolution.best.procedure, day))
+    return 0
+
+
+def kb_export(args: argparse.Namespace) -> int:
+    catalog = Catalog.from_database(args.database)
+
+    def plain(value: object) -> object:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return getattr(value, "value", value)
+
+    exported = []
+    for p in catalog.procedures:
+        record = {k: v for k, v in asdict(p).items() if k != "fees"}
+        record["fees"] = [asdict(f) for f in p.fees.fees]
+        exported.append(plain(record))
+    yaml.safe_dump(exported, sys.stdout, allow_unicode=True, sort_keys=False)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+    kb = groups.add_parser("kb", help="knowledge base").add_subparsers(
+        dest="command", required=True
+    )
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = kb.add_parser(name, help=help_text)
+        sub.add_argument("--source", type=Path, default=settings.kb_source_dir)
+        sub.add_argument("--database", default=None, help="SQLAlchemy URL (default: settings)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("check", kb_check, "validate data/kb without loading")
+    command("load", kb_load, "validate and load data/kb into the database (all or nothing)")
+    search = command("search", kb_search, "resolve free text and show today's fees")
+    search.add_argument("text")
+    search.add_argument("--date", help="YYYY-MM-DD (default: today in Việt Nam)")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--limit", type=int, default=3)
+    command("export", kb_export, "print the loaded knowledge base as YAML")
+    args = parser.parse_args(argv)
+    return args.handler(args)

@@ -1,0 +1,175 @@
+"""The procedures the assistant knows, read from the database as plain objects."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from bot.db import session_scope
+from bot.knowledge.fees import Channel, Fee, FeeSchedule, Source, Tier
+from bot.knowledge.models import FeeRow, LoadRecord, ProcedureRow, SourceRow
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    form: Optional[str]
+    copy: str
+    quantity: int
+    note: Optional[str]
+    source: Source
+    verified: bool
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class Procedure:
+    key: str
+    code: Optional[str]
+    name: str
+    field: str
+    agency: Optional[str]
+    processing_time: Optional[str]
+    online: str
+    portal_url: Optional[str]
+    verified: bool
+    verified_on: date
+    source: Source
+    aliases: tuple[str, ...]
+    documents: tuple[Document, ...]
+    steps: tuple[str, ...]
+    fees: FeeSchedule = field(compare=False)
+
+
+def _source(row: SourceRow) -> Source:
+    return Source(key=row.key, title=row.title, url=row.url, legal_basis=row.legal_basis)
+
+
+def _fee(row: FeeRow) -> Fee:
+    return Fee(
+        case=row.case,
+        amount=row.amount,
+        unit=row.unit,
+        channel=Channel(row.channel),
+        beneficiary=row.beneficiary,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=_source(row.source),
+        verified_on=row.verified_on,
+        verified=row.verified,
+        tiers=tuple(Tier(t["from"], t.get("to"), t["amount"]) for t in row.tiers or []),
+        cap=row.cap,
+    )
+
+
+def _procedure(row: ProcedureRow) -> Procedure:
+    return Procedure(
+        key=row.key,
+        code=row.code,
+        name=row.name,
+        field=row.field,
+        agency=row.agency,
+        processing_time=row.processing_time,
+        online=row.online,
+        portal_url=row.portal_url,
+        verified=row.verified,
+        verified_on=row.verified_on,
+        source=_source(row.source),
+        aliases=tuple(alias.text for alias in row.aliases),
+        documents=tuple(
+            Document(
+                name=d.name,
+                form=d.form,
+                copy=d.copy,
+                quantity=d.quantity,
+                note=d.note,
+                source=_source(d.source),
+                verified=d.verified,
+                verified_on=d.verified_on,
+            )
+            for d in row.documents
+        ),
+        steps=tuple(step.text for step in row.steps),
+        fees=FeeSchedule([_fee(f) for f in row.fees]),
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every loaded procedure, in file order."""
+
+    procedures: Sequence[Procedure]
+    load_id: int = 0
+
+    def get(self, key: str) -> Optional[Procedure]:
+        return next((p for p in self.procedures if p.key == key), None)
+
+    def cheaper_online_on(self, day: date) -> list[tuple[Procedure, list]]:
+        """Procedures with at least one case cheaper online than in person on `day`."""
+        found = []
+        for procedure in self.procedures:
+            quotes = procedure.fees.cheaper_online_on(day)
+            if quotes:
+                found.append((procedure, quotes))
+        return found
+
+    @classmethod
+    def from_database(cls, url: Optional[str] = None) -> Catalog:
+        with session_scope(url) as session:
+            load_id = session.execute(select(func.max(LoadRecord.id))).scalar() or 0
+            rows = (
+                session.execute(
+                    select(ProcedureRow)
+                    .options(
+                        selectinload(ProcedureRow.source),
+                        selectinload(ProcedureRow.aliases),
+                        selectinload(ProcedureRow.documents),
+                        selectinload(ProcedureRow.steps),
+                        selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
+                    )
+                    .order_by(ProcedureRow.id)
+                )
+                .scalars()
+                .all()
+            )
+            for row in rows:
+                for document in row.documents:
+                    _ = document.source
+            return cls([_procedure(row) for row in rows], load_id)
+
+
+def latest_load_id(url: Optional[str] = None) -> int:
+    with session_scope(url) as session:
+        return session.execute(select(func.max(LoadRecord.id))).scalar() or 0
+
+
+class CatalogCache:
+    """The action server's view of the knowledge base: reloaded when staff load new data.
+
+    Checking costs one tiny query, made at most every `check_every` seconds.
+    """
+
+    def __init__(self, url: Optional[str] = None, check_every: float = 30.0) -> None:
+        self._url = url
+        self._check_every = check_every
+        self._lock = threading.Lock()
+        self._catalog: Optional[Catalog] = None
+        self._checked_at = 0.0
+
+    def get(self) -> Catalog:
+        with self._lock:
+            now = time.monotonic()
+            if self._catalog is None:
+                self._catalog = Catalog.from_database(self._url)
+                self._checked_at = now
+            elif now - self._checked_at > self._check_every:
+                self._checked_at = now
+                if latest_load_id(self._url) != self._catalog.load_id:
+                    self._catalog = Catalog.from_database(self._url)
+            return self._catalog

@@ -1,0 +1,361 @@
+"""Load the staff-edited YAML sources into the database: validated, then all or nothing.
+
+Every problem is reported as `file:line: message`, all of them at once, so staff can
+fix a file in one pass; when there is any problem nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+from sqlalchemy.orm import Session
+
+from bot.knowledge.models import (
+    AliasRow,
+    Base,
+    DocumentRow,
+    FeeRow,
+    LoadRecord,
+    ProcedureRow,
+    SourceRow,
+    StepRow,
+)
+from bot.text import fold, normalize
+
+LINE = "__line__"
+
+SOURCE_KEYS = {"title", "url", "legal_basis"}
+PROCEDURE_KEYS = {
+    "code", "name", "aliases", "field", "agency", "processing_time", "online", "portal_url",
+    "verified", "source", "verified_on", "documents", "steps", "fees",
+}  # fmt: skip
+DOCUMENT_KEYS = {"name", "form", "copy", "quantity", "note", "source", "verified_on", "verified"}
+FEE_KEYS = {
+    "case", "amount", "unit", "channel", "beneficiary", "tiers", "cap", "valid_from",
+    "valid_to", "source", "verified_on", "verified",
+}  # fmt: skip
+TIER_KEYS = {"from", "to", "amount"}
+ONLINE_LEVELS = {"full", "partial", "none"}
+CHANNELS = {"any", "in_person", "online"}
+COPY_KINDS = {"original", "copy", "either"}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class InvalidKnowledgeBaseError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ParsedSources:
+    """Everything read from the YAML files, checked and ready to insert."""
+
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    procedures: list[dict[str, Any]] = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def source_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yml") if p.is_file())
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, file: str, item: dict[str, Any] | None, message: str) -> None:
+        line = item.get(LINE, 0) if isinstance(item, dict) else 0
+        self.problems.append(Problem(file, line, message))
+
+    def keys(self, file: str, item: dict[str, Any], allowed: set[str], what: str) -> None:
+        for key in sorted(set(item) - allowed - {LINE}):
+            self.problem(file, item, f"unknown key '{key}' in {what}")
+
+    def required(self, file: str, item: dict[str, Any], names: Iterable[str], what: str) -> None:
+        for name in names:
+            if item.get(name) in (None, ""):
+                self.problem(file, item, f"{what} is missing '{name}'")
+
+    def a_date(self, file: str, item: dict[str, Any], name: str) -> Optional[date]:
+        value = item.get(name)
+        if value is None or isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(file, item, f"'{name}' is not a date (YYYY-MM-DD): {value!r}")
+            return None
+
+    def a_source(self, file: str, item: dict[str, Any], sources: dict[str, Any]) -> None:
+        key = item.get("source")
+        if key is None:
+            self.problem(file, item, "missing 'source' (every fact cites one)")
+        elif key not in sources:
+            self.problem(file, item, f"unknown source '{key}'")
+        if item.get("verified_on") is None:
+            self.problem(file, item, "missing 'verified_on' (the date the fact was checked)")
+        if not isinstance(item.get("verified", True), bool):
+            self.problem(file, item, "'verified' must be true or false")
+
+
+def parse_sources(directory: Path) -> ParsedSources:
+    """Read and validate every YAML file; raise InvalidKnowledgeBaseError listing all problems."""
+    check = _Checker()
+    parsed = ParsedSources()
+    digest = hashlib.sha256()
+    files = source_files(directory)
+    if not files:
+        raise InvalidKnowledgeBaseError([Problem(str(directory), 0, "no *.yml source files")])
+    documents: list[tuple[str, dict[str, Any]]] = []
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        name = path.name
+        try:
+            content = yaml.load(raw.decode("utf-8"), Loader=_LineLoader) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            mark = getattr(error, "problem_mark", None)
+            check.problems.append(Problem(name, mark.line + 1 if mark else 0, f"not YAML: {error}"))
+            continue
+        if not isinstance(content, dict):
+            check.problem(name, None, "top level must be a mapping with 'sources' and 'procedures'")
+            continue
+        check.keys(name, content, {"sources", "procedures"}, "file")
+        for key, source in (content.get("sources") or {}).items():
+            if key == LINE:
+                continue
+            if not isinstance(source, dict):
+                check.problem(name, content, f"source '{key}' must be a mapping")
+                continue
+            check.keys(name, source, SOURCE_KEYS, f"source '{key}'")
+            check.required(name, source, ("title", "url"), f"source '{key}'")
+            if key in parsed.sources:
+                check.problem(name, source, f"source '{key}' is defined twice")
+            parsed.sources[key] = {**source, "file": name}
+        for procedure in content.get("procedures") or []:
+            documents.append((name, procedure))
+    parsed.fingerprint = digest.hexdigest()
+
+    seen_keys: dict[str, str] = {}
+    alias_owner: dict[str, str] = {}
+    for name, procedure in documents:
+        if not isinstance(procedure, dict):
+            check.problem(name, None, "each procedure must be a mapping")
+            continue
+        _check_procedure(check, name, procedure, parsed.sources)
+        key = procedure_key(procedure)
+        if key in seen_keys:
+            check.problem(name, procedure, f"procedure '{key}' already defined in {seen_keys[key]}")
+        seen_keys[key] = name
+        for alias in [procedure.get("name", ""), *(procedure.get("aliases") or [])]:
+            folded = normalize(str(alias))
+            owner = alias_owner.setdefault(folded, key)
+            if owner != key:
+                check.problem(name, procedure, f"alias '{alias}' is also used by '{owner}'")
+        procedure["file"] = name
+        parsed.procedures.append(procedure)
+    if check.problems:
+        raise InvalidKnowledgeBaseError(check.problems)
+    return parsed
+
+
+def procedure_key(procedure: dict[str, Any]) -> str:
+    """A stable key: the official code when known, otherwise the folded name."""
+    code = procedure.get("code")
+    return str(code) if code else fold(str(procedure.get("name", ""))).replace(" ", "-")
+
+
+def _check_procedure(
+    check: _Checker, file: str, procedure: dict[str, Any], sources: dict[str, Any]
+) -> None:
+    label = f"procedure '{procedure.get('name', '?')}'"
+    check.keys(file, procedure, PROCEDURE_KEYS, label)
+    check.required(file, procedure, ("name", "field"), label)
+    check.a_source(file, procedure, sources)
+    check.a_date(file, procedure, "verified_on")
+    if procedure.get("online", "none") not in ONLINE_LEVELS:
+        check.problem(file, procedure, f"'online' must be one of {sorted(ONLINE_LEVELS)}")
+    if not isinstance(procedure.get("aliases") or [], list):
+        check.problem(file, procedure, "'aliases' must be a list")
+    for document in procedure.get("documents") or []:
+        check.keys(file, document, DOCUMENT_KEYS, "document")
+        check.required(file, document, ("name",), "document")
+        check.a_source(file, document, sources)
+        check.a_date(file, document, "verified_on")
+        if document.get("copy", "either") not in COPY_KINDS:
+            check.problem(file, document, f"'copy' must be one of {sorted(COPY_KINDS)}")
+        quantity = document.get("quantity", 1)
+        if not isinstance(quantity, int) or quantity < 1:
+            check.problem(file, document, "'quantity' must be a positive whole number")
+    if not all(isinstance(step, str) for step in procedure.get("steps") or []):
+        check.problem(file, procedure, "'steps' must be a list of sentences")
+    _check_fees(check, file, procedure.get("fees") or [], sources)
+
+
+def _check_fees(
+    check: _Checker, file: str, fees: list[dict[str, Any]], sources: dict[str, Any]
+) -> None:
+    windows: dict[tuple[Any, ...], list[tuple[date, Optional[date], dict[str, Any]]]] = {}
+    for fee in fees:
+        check.keys(file, fee, FEE_KEYS, "fee")
+        check.required(file, fee, ("case", "valid_from"), "fee")
+        check.a_source(file, fee, sources)
+        check.a_date(file, fee, "verified_on")
+        amount = fee.get("amount")
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            check.problem(file, fee, "'amount' must be a whole number of đồng")
+        elif amount < 0:
+            check.problem(file, fee, f"negative fee: {amount}")
+        if fee.get("channel", "any") not in CHANNELS:
+            check.problem(file, fee, f"'channel' must be one of {sorted(CHANNELS)}")
+        cap = fee.get("cap")
+        if cap is not None and (not isinstance(cap, int) or cap < 0):
+            check.problem(file, fee, "'cap' must be a non-negative whole number")
+        for tier in fee.get("tiers") or []:
+            check.keys(file, tier, TIER_KEYS, "tier")
+            if not isinstance(tier.get("from"), int) or tier["from"] < 1:
+                check.problem(file, tier, "tier 'from' must be a whole number from 1")
+            if not isinstance(tier.get("amount"), int) or tier["amount"] < 0:
+                check.problem(file, tier, "tier 'amount' must be a non-negative whole number")
+        start, end = check.a_date(file, fee, "valid_from"), check.a_date(file, fee, "valid_to")
+        if start is None:
+            continue
+        if end is not None and end < start:
+            check.problem(file, fee, f"valid_to {end} is before valid_from {start}")
+            continue
+        group = (
+            fee.get("case"),
+            fee.get("channel", "any"),
+            fold(str(fee.get("beneficiary") or "")),
+        )
+        for other_start, other_end, other in windows.get(group, []):
+            if start <= (other_end or date.max) and other_start <= (end or date.max):
+                check.problem(
+                    file,
+                    fee,
+                    f"validity {start}..{end or 'open'} overlaps the fee on line "
+                    f"{other.get(LINE, 0)} for the same case, channel and beneficiary",
+                )
+        windows.setdefault(group, []).append((start, end, fee))
+
+
+def _as_date(value: Any) -> Optional[date]:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def write(session: Session, parsed: ParsedSources) -> int:
+    """Replace the knowledge base with `parsed`, inside the caller's transaction."""
+    Base.metadata.create_all(session.get_bind())
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != LoadRecord.__tablename__:
+            session.execute(table.delete())
+    for key, source in parsed.sources.items():
+        session.add(
+            SourceRow(
+                key=key,
+                title=source["title"],
+                url=source["url"],
+                legal_basis=bool(source.get("legal_basis", True)),
+            )
+        )
+    session.flush()
+    for procedure in parsed.procedures:
+        session.add(_procedure_row(procedure))
+    session.add(
+        LoadRecord(
+            loaded_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            fingerprint=parsed.fingerprint,
+            procedures=len(parsed.procedures),
+        )
+    )
+    return len(parsed.procedures)
+
+
+def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
+    names = [procedure["name"], *(procedure.get("aliases") or [])]
+    unique_aliases = {normalize(str(alias)): str(alias) for alias in names}
+    return ProcedureRow(
+        key=procedure_key(procedure),
+        code=str(procedure["code"]) if procedure.get("code") else None,
+        name=procedure["name"],
+        field=procedure["field"],
+        agency=procedure.get("agency"),
+        processing_time=procedure.get("processing_time"),
+        online=procedure.get("online", "none"),
+        portal_url=procedure.get("portal_url"),
+        verified=procedure.get("verified", True),
+        verified_on=_as_date(procedure["verified_on"]),
+        source_key=procedure["source"],
+        source_file=procedure["file"],
+        aliases=[AliasRow(text=text, normalized=key) for key, text in unique_aliases.items()],
+        documents=[
+            DocumentRow(
+                position=position,
+                name=document["name"],
+                form=document.get("form"),
+                copy=document.get("copy", "either"),
+                quantity=document.get("quantity", 1),
+                note=document.get("note"),
+                verified=document.get("verified", True),
+                verified_on=_as_date(document["verified_on"]),
+                source_key=document["source"],
+            )
+            for position, document in enumerate(procedure.get("documents") or [])
+        ],
+        steps=[
+            StepRow(position=position, text=text)
+            for position, text in enumerate(procedure.get("steps") or [])
+        ],
+        fees=[
+            FeeRow(
+                position=position,
+                case=fee["case"],
+                amount=fee["amount"],
+                unit=fee.get("unit", "lần"),
+                channel=fee.get("channel", "any"),
+                beneficiary=fee.get("beneficiary"),
+                tiers=[
+                    {"from": t["from"], "to": t.get("to"), "amount": t["amount"]}
+                    for t in fee.get("tiers") or []
+                ]
+                or None,
+                cap=fee.get("cap"),
+                valid_from=_as_date(fee["valid_from"]),
+                valid_to=_as_date(fee.get("valid_to")),
+                verified=fee.get("verified", True),
+                verified_on=_as_date(fee["verified_on"]),
+                source_key=fee["source"],
+            )
+            for position, fee in enumerate(procedure.get("fees") or [])
+        ],
+    )

@@ -1,0 +1,126 @@
+"""Database tables of the knowledge base (SQLAlchemy 1.4, the version Rasa 3.6 ships).
+
+The YAML files under data/kb are the source of truth; these tables are what they load
+into, so the action server answers from an indexed store and staff tools can query it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class SourceRow(Base):
+    __tablename__ = "kb_sources"
+
+    key = Column(String(80), primary_key=True)
+    title = Column(Text, nullable=False)
+    url = Column(Text, nullable=False)
+    legal_basis = Column(Boolean, nullable=False, default=True)
+
+
+class ProcedureRow(Base):
+    __tablename__ = "kb_procedures"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(120), unique=True, nullable=False)
+    code = Column(String(40), nullable=True)
+    name = Column(Text, nullable=False)
+    field = Column(Text, nullable=False)
+    agency = Column(Text, nullable=True)
+    processing_time = Column(Text, nullable=True)
+    online = Column(String(10), nullable=False, default="none")
+    portal_url = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+    source_file = Column(Text, nullable=False)
+
+    source = relationship(SourceRow)
+    aliases = relationship("AliasRow", cascade="all, delete-orphan")
+    documents = relationship(
+        "DocumentRow", cascade="all, delete-orphan", order_by="DocumentRow.position"
+    )
+    steps = relationship("StepRow", cascade="all, delete-orphan", order_by="StepRow.position")
+    fees = relationship("FeeRow", cascade="all, delete-orphan", order_by="FeeRow.position")
+
+
+class AliasRow(Base):
+    __tablename__ = "kb_aliases"
+
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    normalized = Column(Text, nullable=False, index=True)
+
+
+class DocumentRow(Base):
+    __tablename__ = "kb_documents"
+
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    name = Column(Text, nullable=False)
+    form = Column(String(40), nullable=True)
+    copy = Column(String(10), nullable=False, default="either")
+    quantity = Column(Integer, nullable=False, default=1)
+    note = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
+
+
+class StepRow(Base):
+    __tablename__ = "kb_steps"
+
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+
+
+class FeeRow(Base):
+    __tablename__ = "kb_fees"
+
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    case = Column(Text, nullable=False)
+    amount = Column(Integer, nullable=False)
+    unit = Column(String(20), nullable=False, default="lần")
+    channel = Column(String(10), nullable=False)
+    beneficiary = Column(Text, nullable=True)
+    tiers = Column(JSON, nullable=True)
+    cap = Column(Integer, nullable=True)
+    valid_from = Column(Date, nullable=False)
+    valid_to = Column(Date, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
+
+
+class LoadRecord(Base):
+    """One row per successful load: what was loaded, from which files, when."""
+
+    __tablename__ = "kb_loads"
+
+    id = Column(Integer, primary_key=True)
+    loaded_at = Column(DateTime, nullable=False)
+    fingerprint = Column(String(64), nullable=False)
+    procedures = Column(Integer, nullable=False)

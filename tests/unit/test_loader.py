@@ -1,0 +1,142 @@
+"""Loading staff-edited YAML: every problem reported with file and line, nothing half-loaded."""
+
+import textwrap
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db import session_scope
+from bot.knowledge import loader
+from bot.knowledge.models import FeeRow, ProcedureRow
+
+GOOD = """\
+sources:
+  tt75:
+    title: "Thông tư 75/2022/TT-BTC"
+    url: "https://example.gov.vn/tt75"
+procedures:
+  - code: "1.004222"
+    name: "Đăng ký thường trú"
+    aliases: ["thường trú", "nhập hộ khẩu"]
+    field: "Cư trú"
+    agency: "Công an cấp xã"
+    processing_time: "07 ngày làm việc"
+    online: full
+    verified: true
+    source: tt75
+    verified_on: 2026-11-22
+    fees:
+      - case: "Đăng ký thường trú"
+        amount: 20000
+        channel: in_person
+        valid_from: 2023-02-05
+        source: tt75
+        verified_on: 2026-11-22
+      - case: "Đăng ký thường trú"
+        amount: 10000
+        channel: online
+        valid_from: 2023-02-05
+        source: tt75
+        verified_on: 2026-11-22
+"""
+
+
+def write(tmp_path, text, name="cu_tru.yml"):
+    (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def problems(tmp_path):
+    with pytest.raises(loader.InvalidKnowledgeBaseError) as caught:
+        loader.parse_sources(tmp_path)
+    return caught.value.problems
+
+
+def test_tep_hop_le_duoc_nap(tmp_path):
+    parsed = loader.parse_sources(write(tmp_path, GOOD))
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with session_scope(url) as session:
+        assert loader.write(session, parsed) == 1
+    with session_scope(url) as session:
+        assert session.execute(select(func.count(FeeRow.id))).scalar() == 2
+
+
+def test_phi_am_bi_bao_loi_kem_dong(tmp_path):
+    found = problems(write(tmp_path, GOOD.replace("amount: 10000", "amount: -10000")))
+    assert len(found) == 1
+    assert found[0].file == "cu_tru.yml"
+    assert found[0].line == 23  # the fee entry that holds the bad amount
+    assert "negative fee" in found[0].message
+
+
+def test_hai_muc_phi_chong_thoi_gian_bi_bao_loi(tmp_path):
+    found = problems(write(tmp_path, GOOD.replace("channel: online", "channel: in_person")))
+    assert any("overlaps" in p.message for p in found)
+
+
+def test_khoa_la_bi_bao_loi(tmp_path):
+    found = problems(write(tmp_path, GOOD.replace("    online: full", "    onlin: full")))
+    assert any("unknown key 'onlin'" in p.message for p in found)
+
+
+def test_thieu_nguon_bi_bao_loi(tmp_path):
+    text = GOOD.replace(
+        "        source: tt75\n        verified_on: 2026-11-22\n      - case",
+        "        verified_on: 2026-11-22\n      - case",
+        1,
+    )
+    found = problems(write(tmp_path, text))
+    assert any("missing 'source'" in p.message for p in found)
+
+
+def test_nguon_khong_ton_tai_bi_bao_loi(tmp_path):
+    found = problems(
+        write(
+            tmp_path,
+            GOOD.replace("    source: tt75\n    verified_on", "    source: tt99\n    verified_on"),
+        )
+    )
+    assert any("unknown source 'tt99'" in p.message for p in found)
+
+
+def test_het_han_truoc_khi_bat_dau_bi_bao_loi(tmp_path):
+    text = GOOD.replace(
+        "valid_from: 2023-02-05\n        source: tt75\n        verified_on: 2026-11-22\n      - case",
+        "valid_from: 2023-02-05\n        valid_to: 2022-01-01\n        source: tt75\n        verified_on: 2026-11-22\n      - case",
+        1,
+    )
+    found = problems(write(tmp_path, text))
+    assert any("before valid_from" in p.message for p in found)
+
+
+def test_loi_thi_khong_nap_gi_ca(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    good_dir = tmp_path / "good"
+    good_dir.mkdir()
+    with session_scope(url) as session:
+        loader.write(session, loader.parse_sources(write(good_dir, GOOD)))
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    with pytest.raises(loader.InvalidKnowledgeBaseError):
+        loader.parse_sources(write(bad_dir, GOOD.replace("amount: 20000", "amount: -1")))
+    with session_scope(url) as session:
+        assert session.execute(select(func.count(ProcedureRow.id))).scalar() == 1
+
+
+def test_loi_giua_chung_khi_ghi_thi_roll_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    parsed = loader.parse_sources(write(tmp_path, GOOD))
+    with session_scope(url) as session:
+        loader.write(session, parsed)
+    with pytest.raises(RuntimeError), session_scope(url) as session:
+        loader.write(session, parsed)
+        raise RuntimeError("database went away mid-load")
+    with session_scope(url) as session:
+        assert session.execute(select(func.count(ProcedureRow.id))).scalar() == 1
+
+
+def test_du_lieu_that_cua_du_an_hop_le():
+    from tests.conftest import ROOT
+
+    parsed = loader.parse_sources(ROOT / "data" / "kb")
+    assert len(parsed.procedures) >= 3
