@@ -1,0 +1,210 @@
+"""Actions that answer questions about a procedure: thin wrappers over the knowledge layer.
+
+Each action says which question it answers and which answer function to call; finding
+the procedure (entity, then message text, then the conversation's last procedure),
+ambiguity buttons and "not in our data" are shared by all of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.knowledge import catalog, resolver
+from bot import answers
+from bot.knowledge.catalog import Procedure
+
+logger = logging.getLogger(__name__)
+
+QUESTION_BUTTONS = (
+    ("documents", "Cần giấy tờ gì?", "ask_documents"),
+    ("fee", "Lệ phí bao nhiêu?", "ask_fee"),
+    ("processing_time", "Mất bao lâu?", "ask_processing_time"),
+    ("agency", "Nộp ở đâu?", "ask_agency"),
+    ("online", "Nộp online được không?", "ask_online_discount"),
+)
+KB_UNAVAILABLE = (
+    "Xin lỗi anh/chị, hệ thống tra cứu của Trợ lý đang gián đoạn. Anh/chị vui lòng thử lại "
+    "sau ít phút, hoặc gõ «gặp nhân viên» để được cán bộ hỗ trợ."
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    procedure: Optional[Procedure] = None
+    choices: tuple[Procedure, ...] = ()
+    unknown_mention: Optional[str] = None
+
+
+def _latest_entities(tracker: Tracker, name: str) -> List[str]:
+    return [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == name and e.get("value")
+    ]
+
+
+def find_procedure(tracker: Tracker) -> Found:
+    """Which procedure the citizen means now, using the conversation as context."""
+    mentions = _latest_entities(tracker, "procedure")
+    text = tracker.latest_message.get("text") or ""
+    for query in [*mentions, text]:
+        resolution = resolver().resolve(query)
+        if resolution.best is None:
+            continue
+        if resolution.is_ambiguous:
+            return Found(choices=tuple(c.procedure for c in resolution.top(3)))
+        return Found(procedure=resolution.best.procedure)
+    if mentions:
+        return Found(unknown_mention=mentions[0])
+    key = tracker.get_slot("procedure")
+    return Found(procedure=catalog().get(key) if key else None)
+
+
+def procedure_buttons(procedures: tuple[Procedure, ...], intent: str) -> List[Dict[str, str]]:
+    return [
+        {"title": p.name, "payload": f'/{intent}{{"procedure": "{p.name}"}}'} for p in procedures
+    ]
+
+
+def question_buttons(procedure: Procedure) -> List[Dict[str, str]]:
+    return [
+        {"title": title, "payload": f'/{intent}{{"procedure": "{procedure.name}"}}'}
+        for _, title, intent in QUESTION_BUTTONS
+    ]
+
+
+def _quantity(tracker: Tracker) -> Optional[int]:
+    for value in _latest_entities(tracker, "quantity"):
+        digits = re.sub(r"\D", "", value)
+        if digits and 0 < int(digits) < 10_000:
+            return int(digits)
+    return None
+
+
+def _beneficiary(tracker: Tracker) -> Optional[str]:
+    mentioned = _latest_entities(tracker, "beneficiary")
+    return mentioned[0] if mentioned else None
+
+
+ANSWERS: Dict[str, Callable[[Procedure, Tracker], str]] = {
+    "fee": lambda p, t: answers.fee_answer(p, answers.today(), _beneficiary(t), _quantity(t)),
+    "documents": lambda p, t: answers.documents_answer(p),
+    "processing_time": lambda p, t: answers.processing_time_answer(p),
+    "agency": lambda p, t: answers.agency_answer(p),
+    "online": lambda p, t: answers.online_answer(p, answers.today()),
+}
+
+
+class ProcedureQuestion(Action, ABC):
+    """Answer one kind of question (`question`, a key of ANSWERS) about a procedure.
+
+    Subclasses set `question` and `intent` (the intent their buttons send); rasa_sdk
+    skips this abstract base when it registers actions.
+    """
+
+    intent: str = ""
+
+    @property
+    @abstractmethod
+    def question(self) -> str: ...
+
+    def name(self) -> str:
+        return f"action_answer_{self.question}"
+
+    def when_no_procedure(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(text=answers.ask_which_procedure())
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        try:
+            found = find_procedure(tracker)
+            return self.respond(dispatcher, tracker, found)
+        except SQLAlchemyError:
+            logger.exception("knowledge base unavailable")
+            dispatcher.utter_message(text=KB_UNAVAILABLE)
+            return []
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
+    ) -> List[EventType]:
+        if found.choices:
+            dispatcher.utter_message(
+                text=answers.choose_between(found.choices),
+                buttons=procedure_buttons(found.choices, self.intent),
+            )
+            return [SlotSet("pending_question", self.question)]
+        if found.unknown_mention or found.procedure is None:
+            if found.unknown_mention:
+                dispatcher.utter_message(text=answers.unknown_procedure_answer())
+                return [SlotSet("pending_question", None)]
+            self.when_no_procedure(dispatcher)
+            return [SlotSet("pending_question", self.question)]
+        dispatcher.utter_message(text=ANSWERS[self.question](found.procedure, tracker))
+        return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
+
+
+class ActionAnswerFee(ProcedureQuestion):
+    question, intent = "fee", "ask_fee"
+
+
+class ActionAnswerDocuments(ProcedureQuestion):
+    question, intent = "documents", "ask_documents"
+
+
+class ActionAnswerProcessingTime(ProcedureQuestion):
+    question, intent = "processing_time", "ask_processing_time"
+
+
+class ActionAnswerAgency(ProcedureQuestion):
+    question, intent = "agency", "ask_agency"
+
+
+class ActionAnswerOnline(ProcedureQuestion):
+    """With a procedure: can it be filed online, is it cheaper. Without: which are cheaper."""
+
+    question, intent = "online", "ask_online_discount"
+
+    def when_no_procedure(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(text=answers.cheaper_online_answer(catalog(), answers.today()))
+
+
+class ActionChooseProcedure(ProcedureQuestion):
+    """The citizen named a procedure: answer the question they asked before, or offer
+    the questions they can ask about it."""
+
+    question, intent = "choose", "inform_procedure"
+
+    def name(self) -> str:
+        return "action_choose_procedure"
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
+    ) -> List[EventType]:
+        pending = tracker.get_slot("pending_question")
+        if found.procedure is not None and pending in ANSWERS:
+            dispatcher.utter_message(text=ANSWERS[pending](found.procedure, tracker))
+            return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
+        if found.procedure is not None:
+            dispatcher.utter_message(
+                text=f"Anh/chị muốn biết gì về thủ tục «{found.procedure.name}» ạ?",
+                buttons=question_buttons(found.procedure),
+            )
+            return [SlotSet("procedure", found.procedure.key)]
+        if found.choices:
+            dispatcher.utter_message(
+                text=answers.choose_between(found.choices),
+                buttons=procedure_buttons(found.choices, "inform_procedure"),
+            )
+            return []
+        dispatcher.utter_message(text=answers.unknown_procedure_answer())
+        return []
