@@ -1,0 +1,91 @@
+"""End to end over HTTP: a citizen chats with the real Rasa server and action server."""
+
+import pytest
+
+from tests.e2e.conftest import texts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "lam ho chieu het bao nhieu tien",
+        "Làm hộ chiếu hết bao nhiêu tiền?",
+        "LE PHI HO CHIEU LA BN",
+    ],
+)
+def test_hoi_le_phi_ho_chieu_co_dau_hay_khong_dau(conversation, question):
+    # Since 01/04/2026 passport fees follow a circular whose rates the knowledge base has
+    # not verified: the bot must say so, show the last known rates flagged, and link out.
+    answer = texts(conversation()(question))
+    assert "Cấp hộ chiếu phổ thông" in answer
+    assert "chưa có mức lệ phí" in answer
+    assert "31/03/2026" in answer and "CHƯA XÁC MINH" in answer
+    assert "dichvucong.bocongan.gov.vn" in answer
+
+
+def test_le_phi_thuong_tru_re_hon_khi_nop_online(conversation):
+    answer = texts(conversation()("dang ky thuong tru het bao nhieu tien"))
+    assert "20.000đ" in answer and "10.000đ" in answer
+    assert "75/2022/TT-BTC" in answer
+
+
+def test_ho_so_dang_ky_khai_sinh(conversation):
+    answer = texts(conversation()("Thủ tục làm giấy khai sinh cần gì?")).lower()
+    assert "giấy chứng sinh" in answer
+    assert "căn cứ" in answer or "nguồn" in answer
+
+
+def test_nho_thu_tuc_dang_noi_de_tra_loi_cau_hoi_tiep(conversation):
+    say = conversation()
+    first = say("tôi muốn đăng ký thường trú")
+    assert "thường trú" in texts(first).lower()
+    assert first[-1].get("buttons"), "the bot offers what can be asked about the procedure"
+    assert "20.000đ" in texts(say("lệ phí bao nhiêu?"))
+
+
+def test_hoi_phi_truoc_roi_moi_noi_thu_tuc(conversation):
+    say = conversation()
+    assert "thủ tục nào" in texts(say("le phi bao nhieu vay")).lower()
+    assert "10.000đ" in texts(say("thường trú"))
+
+
+def test_thu_tuc_nao_re_hon_khi_nop_online_hom_nay(conversation):
+    answer = texts(conversation()("những thủ tục nào nộp online được giảm phí?"))
+    assert "Đăng ký thường trú" in answer
+    assert "hộ chiếu" not in answer.lower()  # its reduction ended on 31/12/2025
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("xin chào", "Trợ lý Dịch vụ công"),
+        ("cảm ơn nhé", "không có gì"),
+        ("tạm biệt", "Cảm ơn anh/chị"),
+        ("bạn là người hay máy vậy", "trợ lý tự động"),
+        ("hôm nay thời tiết Hà Nội thế nào", "ngoài phạm vi"),
+        ("cho tôi gặp nhân viên", "cán bộ"),
+    ],
+)
+def test_giao_tiep_co_ban(conversation, message, expected):
+    assert expected in texts(conversation()(message))
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "a" * 5000,
+        "hộ chiếu " * 560,
+        "😀😀😀",
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "'; DROP TABLE events; --",
+        "asdkjh qwe zxcmn",
+    ],
+)
+def test_dau_vao_xau_duoc_tra_loi_lich_su_va_khong_mat_cuoc_tro_chuyen(conversation, junk):
+    say = conversation()
+    reply = say(junk)
+    assert reply, "the citizen always gets an answer"
+    assert all("anh/chị" in m.get("text", "").lower() or m.get("buttons") for m in reply)
+    assert "20.000đ" in texts(say("đăng ký thường trú hết bao nhiêu tiền"))
