@@ -66,7 +66,8 @@ def launch_bot(
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work / "tracker.db"}"\n',
+        "tracker_store:\n  type: bot.tracker_store.MaskingSQLTrackerStore\n"
+        f'  dialect: "sqlite"\n  db: "{work / "tracker.db"}"\n',
         encoding="utf-8",
     )
     env = {**os.environ, "KB_DATABASE_URL": kb_url, "HF_HUB_OFFLINE": "1", **(extra_env or {})}

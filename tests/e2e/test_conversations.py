@@ -89,3 +89,19 @@ def test_dau_vao_xau_duoc_tra_loi_lich_su_va_khong_mat_cuoc_tro_chuyen(conversat
     assert reply, "the citizen always gets an answer"
     assert all("anh/chị" in m.get("text", "").lower() or m.get("buttons") for m in reply)
     assert "20.000đ" in texts(say("đăng ký thường trú hết bao nhiêu tiền"))
+
+
+def test_du_lieu_ca_nhan_khong_luu_nguyen_van(servers, conversation):
+    import sqlite3
+
+    say = conversation()
+    say("CCCD của tôi là 001203004567, sđt 0912345678, email an.nguyen@gmail.com")
+    assert "10.000đ" in texts(say("dang ky thuong tru het bao nhieu"))
+    with sqlite3.connect(servers.work / "tracker.db") as db:
+        stored = " ".join(
+            row[0]
+            for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (say.sender,))
+        )
+    assert "dang ky thuong tru" in stored  # the conversation itself is kept
+    for secret in ("001203004567", "0912345678", "an.nguyen@gmail.com"):
+        assert secret not in stored
