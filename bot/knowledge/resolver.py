@@ -1,14 +1,18 @@
 """From what a citizen typed to the procedures they most likely mean, with a score.
 
-Two stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter:
+Stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter:
 1. exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary aware,
    longest span wins): "lam ho chieu het bn" -> "ho chieu";
 2. when nothing matches exactly, fuzzy similarity of each alias against same-length
-   windows of the text, for typos such as "ho chiu" or "thuong chu".
+   windows of the text, for typos such as "ho chiu" or "thuong chu";
+3. distinctive words: every procedure gains from the rare words of its name and aliases
+   that the text contains (IDF-weighted), which separates "đăng ký tạm trú theo danh
+   sách" from "đăng ký tạm trú", and finds "hợp đồng ... chứng thực" with no alias phrase.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Optional, Sequence
@@ -22,6 +26,9 @@ from bot.text import normalize
 
 FUZZY_THRESHOLD = 0.78
 AMBIGUITY_MARGIN = 0.04
+WORD_BONUS = 0.02  # per unit of IDF of a shared distinctive word
+WORDS_ONLY_BASE = 0.70  # a procedure found by distinctive words alone starts here
+WORDS_ONLY_MIN_IDF = 5.0  # ... and only when the shared words are this distinctive
 # Words that say nothing about which procedure is meant; a fuzzy window of only these
 # never counts ("dang ky" alone is not a procedure).
 GENERIC_WORDS = frozenset(
@@ -103,21 +110,50 @@ class ProcedureResolver:
         self._matcher = PhraseMatcher(self._nlp.vocab)
         self._procedures = {p.key: p for p in procedures}
         self._aliases: list[tuple[str, tuple[str, ...]]] = []
+        self._words: dict[str, frozenset[str]] = {}
         for procedure in procedures:
             names = {normalize(a) for a in (procedure.name, *procedure.aliases)}
             names.discard("")
             for name in names:
                 self._aliases.append((procedure.key, tuple(name.split())))
             self._matcher.add(procedure.key, [self._nlp.make_doc(n) for n in sorted(names)])
+            self._words[procedure.key] = frozenset(
+                feature for name in names for feature in _word_features(name.split())
+            )
+        count = max(len(procedures), 1)
+        document_frequency: dict[str, int] = {}
+        for words in self._words.values():
+            for word in words:
+                document_frequency[word] = document_frequency.get(word, 0) + 1
+        self._idf = {w: math.log(count / df) for w, df in document_frequency.items()}
 
     def resolve(self, text: str, limit: int = 5) -> Resolution:
         normalized = normalize(text or "")[:2000]
         if not normalized:
             return Resolution(())
-        exact = self._exact(normalized)
-        if exact:
-            return Resolution(tuple(exact[:limit]))
-        return Resolution(tuple(self._fuzzy(normalized.split())[:limit]))
+        words = normalized.split()
+        found = {c.procedure.key: c for c in self._exact(normalized) or self._fuzzy(words)}
+        ranked = self._with_word_evidence(found, set(_word_features(words)))
+        return Resolution(tuple(ranked[:limit]))
+
+    def _with_word_evidence(self, found: dict[str, Candidate], words: set[str]) -> list[Candidate]:
+        scored = []
+        for key, procedure_words in self._words.items():
+            evidence = sum(self._idf[w] for w in words & procedure_words)
+            if key in found:
+                candidate = found[key]
+                scored.append(
+                    Candidate(
+                        candidate.procedure,
+                        round(candidate.score + WORD_BONUS * evidence, 4),
+                        candidate.matched,
+                    )
+                )
+            elif evidence >= WORDS_ONLY_MIN_IDF:
+                shared = " ".join(sorted(words & procedure_words))
+                score = round(WORDS_ONLY_BASE + WORD_BONUS * evidence, 4)
+                scored.append(Candidate(self._procedures[key], score, shared))
+        return sorted(scored, key=lambda c: -c.score)
 
     def _exact(self, normalized: str) -> list[Candidate]:
         doc = self._nlp.make_doc(normalized)
@@ -151,6 +187,13 @@ class ProcedureResolver:
                 if key not in best or score > best[key].score:
                     best[key] = Candidate(self._procedures[key], score, " ".join(window))
         return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _word_features(words: list[str]) -> list[str]:
+    """Distinctive single words and every adjacent pair ("danh sach", "nuoc ngoai")."""
+    singles = [w for w in words if w not in GENERIC_WORDS]
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:]) if not {a, b} <= GENERIC_WORDS]
+    return singles + pairs
 
 
 def _windows(words: list[str], size: int) -> Iterable[tuple[str, ...]]:
