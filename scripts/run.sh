@@ -10,6 +10,9 @@ source "$(dirname "$0")/common.sh"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 ENDPOINTS="${RASA_ENDPOINTS:-endpoints.yml}"
+# the Zalo OA channel joins when its settings are there (docs/zalo.md)
+if [ -n "${ZALO_APP_ID:-}" ]; then DEFAULT_CREDENTIALS=credentials.zalo.yml; else DEFAULT_CREDENTIALS=credentials.yml; fi
+CREDENTIALS="${RASA_CREDENTIALS:-$DEFAULT_CREDENTIALS}"
 
 python -m bot kb load
 MODEL=$(bash scripts/train.sh)
@@ -32,19 +35,22 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 rasa run -m "$MODEL" --enable-api --cors "*" --port "$RASA_PORT" \
-  --endpoints "$ENDPOINTS" --credentials credentials.yml &
+  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" &
 pids+=($!)
 
 for _ in $(seq 1 180); do
-  curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 && break
+  python -c "import urllib.request as u; u.urlopen('http://localhost:$RASA_PORT/status', timeout=2)" \
+    >/dev/null 2>&1 && break
   sleep 1
 done
 cat <<MSG
 
   Trợ lý Dịch vụ công is running.
+  Web chat:  http://localhost:$RASA_PORT/webhooks/widget/demo   (demo portal page with the widget)
   REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                -d '{"sender": "demo", "message": "lam ho chieu het bao nhieu tien"}'
   socket.io: http://localhost:$RASA_PORT/socket.io
+  Zalo:      http://localhost:$RASA_PORT/webhooks/zalo/webhook   (when ZALO_APP_ID is set; docs/zalo.md)
   Terminal:  make shell
   Stop:      Ctrl-C
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up if needed and run every check: lint, knowledge base, data validation, unit tests,
 # training (only when changed), dialogue test stories, the NLU gate, and the end-to-end
-# tests against the real Rasa server and action server over HTTP.
+# tests against the real Rasa server and action server: over HTTP, through the widget in
+# headless Chromium, and through the Zalo channel against a fake Zalo server.
 set -euo pipefail
 bash "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/common.sh"
@@ -33,5 +34,8 @@ rasa test core --model "$TEST_MODEL" --stories tests/stories --out results/stori
 grep -hE "Correct:|Finished evaluation" results/stories.log | head -5 || true
 echo "all test stories pass"
 
-step "NLU gate and end-to-end tests over HTTP"
-python -m pytest tests/nlu tests/e2e -q -p no:cacheprovider
+step "browser for the widget tests (Debian chromium + chromium-driver)"
+bash scripts/setup-browser.sh
+
+step "NLU gate; end to end over HTTP, in Chromium and against a fake Zalo server"
+python -m pytest tests/nlu tests/e2e tests/zalo -q -p no:cacheprovider

@@ -1,0 +1,86 @@
+"""Benchmark: resolve a citizen's free text and compute today's fees (the action's hot path).
+
+Prints p50/p99 per lookup over every mention of the dev and test sets, plus the top-1 and
+top-3 accuracy of the resolver on the held-out test set.
+Usage: .venv/bin/python -m bench.lookup [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.answers import today
+from bot.db import session_scope
+from bot.knowledge import loader
+from bot.knowledge.catalog import Catalog
+from bot.knowledge.resolver import ProcedureResolver
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {name: ROOT / "tests" / "kb" / f"resolution_{name}.yml" for name in ("dev", "test")}
+
+
+def mentions(name: str) -> list[dict]:
+    return yaml.safe_load(SETS[name].read_text(encoding="utf-8"))["mentions"]
+
+
+def accuracy(resolver: ProcedureResolver, rows: list[dict]) -> tuple[float, float]:
+    top1 = top3 = 0
+    for row in rows:
+        keys = [c.procedure.key for c in resolver.resolve(row["text"]).candidates]
+        expected = row["expected"]
+        if expected is None:
+            top1 += not keys
+            top3 += not keys
+        else:
+            top1 += bool(keys) and keys[0] == expected
+            top3 += expected in keys[:3]
+    return top1 / len(rows), top3 / len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/kb.db"
+        started = time.perf_counter()
+        with session_scope(url) as session:
+            loader.write(session, loader.parse_sources(ROOT / "data" / "kb"))
+        load_s = time.perf_counter() - started
+        catalog = Catalog.from_database(url)
+    started = time.perf_counter()
+    resolver = ProcedureResolver(catalog.procedures)
+    build_ms = (time.perf_counter() - started) * 1000
+    texts = [row["text"] for name in SETS for row in mentions(name)]
+    day = today()
+    timings = []
+    for _ in range(args.repeat):
+        for text in texts:
+            started = time.perf_counter()
+            best = resolver.resolve(text).best
+            if best is not None:
+                best.procedure.fees.applicable_on(day)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p = lambda q: timings[min(int(q * len(timings)), len(timings) - 1)]  # noqa: E731
+    for name in ("test", "dev"):
+        rows = mentions(name)
+        first, within_three = accuracy(resolver, rows)
+        print(
+            f"resolver accuracy, {name} ({len(rows)}): top-1 {first:.3f}, top-3 {within_three:.3f}"
+        )
+    print(f"knowledge base load (YAML -> SQLite): {load_s:.2f} s, resolver build {build_ms:.0f} ms")
+    print(
+        f"resolve + fees, {len(timings)} lookups: p50 {p(0.50):.3f} ms, p99 {p(0.99):.3f} ms, "
+        f"max {timings[-1]:.3f} ms, mean {statistics.mean(timings):.3f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
