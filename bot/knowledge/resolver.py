@@ -13,11 +13,12 @@ Stages over `bot.text.normalize`d text, so diacritics and abbreviations never ma
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import spacy
+from rapidfuzz.fuzz import ratio as similarity
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
@@ -29,6 +30,7 @@ AMBIGUITY_MARGIN = 0.04
 WORD_BONUS = 0.02  # per unit of IDF of a shared distinctive word
 WORDS_ONLY_BASE = 0.70  # a procedure found by distinctive words alone starts here
 WORDS_ONLY_MIN_IDF = 5.0  # ... and only when the shared words are this distinctive
+TRIGRAM_SHARE = 0.5  # an alias is compared only if the text has half of its trigrams
 # Words that say nothing about which procedure is meant; a fuzzy window of only these
 # never counts ("dang ky" alone is not a procedure).
 GENERIC_WORDS = frozenset(
@@ -120,6 +122,11 @@ class ProcedureResolver:
             self._words[procedure.key] = frozenset(
                 feature for name in names for feature in _word_features(name.split())
             )
+        self._alias_trigrams = [_trigrams(" ".join(alias)) for _, alias in self._aliases]
+        self._trigram_index: dict[str, list[int]] = {}
+        for position, grams in enumerate(self._alias_trigrams):
+            for gram in grams:
+                self._trigram_index.setdefault(gram, []).append(position)
         count = max(len(procedures), 1)
         document_frequency: dict[str, int] = {}
         for words in self._words.values():
@@ -175,17 +182,39 @@ class ProcedureResolver:
         return sorted(best.values(), key=lambda c: -c.score)
 
     def _fuzzy(self, words: list[str]) -> list[Candidate]:
+        """Best similarity of each plausible alias to a window of about its length.
+
+        A character-trigram index keeps only aliases that share at least half of their
+        trigrams with the text (a typo leaves most of them intact), a multi-word alias is
+        compared only with windows sharing one of its words, and rapidfuzz's `ratio`
+        (normalised Indel similarity, in C++) stops early below the threshold."""
+        shared = Counter(
+            position
+            for gram in _trigrams(" ".join(words))
+            for position in self._trigram_index.get(gram, ())
+        )
         best: dict[str, Candidate] = {}
-        for key, alias in self._aliases:
-            for window in _windows(words, len(alias)):
-                if all(w in GENERIC_WORDS for w in window):
-                    continue
-                ratio = SequenceMatcher(None, " ".join(alias), " ".join(window)).ratio()
-                if ratio < FUZZY_THRESHOLD:
-                    continue
-                score = round(ratio * 0.95, 4)
-                if key not in best or score > best[key].score:
-                    best[key] = Candidate(self._procedures[key], score, " ".join(window))
+        cutoff = FUZZY_THRESHOLD * 100
+        windows: dict[int, list[tuple[str, frozenset[str]]]] = {}
+        for position, count in shared.items():
+            if count < TRIGRAM_SHARE * len(self._alias_trigrams[position]):
+                continue
+            key, alias = self._aliases[position]
+            alias_words = set(alias)
+            alias_text = " ".join(alias)
+            for width in {max(len(alias) - 1, 1), len(alias), len(alias) + 1}:
+                if width not in windows:
+                    windows[width] = _windows(words, width)
+                for window_text, window_words in windows[width]:
+                    # a typo rarely breaks every word: a multi-word alias needs one intact
+                    if len(alias) > 1 and alias_words.isdisjoint(window_words):
+                        continue
+                    percent = similarity(alias_text, window_text, score_cutoff=cutoff)
+                    if not percent:
+                        continue
+                    score = round(percent / 100 * 0.95, 4)
+                    if key not in best or score > best[key].score:
+                        best[key] = Candidate(self._procedures[key], score, window_text)
         return sorted(best.values(), key=lambda c: -c.score)
 
 
@@ -196,9 +225,16 @@ def _word_features(words: list[str]) -> list[str]:
     return singles + pairs
 
 
-def _windows(words: list[str], size: int) -> Iterable[tuple[str, ...]]:
-    for width in {max(size - 1, 1), size, size + 1}:
-        for start in range(0, max(len(words) - width + 1, 1)):
-            window = tuple(words[start : start + width])
-            if window:
-                yield window
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f" {text} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str]]]:
+    """Every run of `width` words that is not only generic words: (text, its words)."""
+    runs = (words[start : start + width] for start in range(max(len(words) - width + 1, 1)))
+    return [
+        (" ".join(run), frozenset(run))
+        for run in runs
+        if run and not all(w in GENERIC_WORDS for w in run)
+    ]
