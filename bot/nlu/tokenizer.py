@@ -73,8 +73,11 @@ def fold_chars(text: str) -> str:
     return "".join(out)
 
 
-def vietnamese_tokens(text: str) -> List[Token]:
-    """Word tokens of `text` with offsets into `text` itself, whatever the segmenter did."""
+def vietnamese_tokens(text: str, normalize_lemmas: bool = True) -> List[Token]:
+    """Word tokens of `text` with offsets into `text` itself, whatever the segmenter did.
+
+    Lemmas are `normalize`d words; with `normalize_lemmas=False` they are only lower-cased
+    (diacritics kept), the baseline bench/nlu_diacritics.py compares against."""
     if not text or not text.strip():
         return []
     head, tail_start = text, len(text)
@@ -106,7 +109,10 @@ def vietnamese_tokens(text: str) -> List[Token]:
         if start is None or end is None:
             continue
         surface = text[start:end]
-        lemma = normalize(surface) or fold_chars(surface)
+        if normalize_lemmas:
+            lemma = normalize(surface) or fold_chars(surface)
+        else:
+            lemma = unicodedata.normalize("NFC", surface).lower()
         tokens.append(Token(surface, start, lemma=lemma))
     return tokens
 
@@ -122,6 +128,8 @@ class VietnameseTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
+            # features from bot.text.normalize (no diacritics, abbreviations expanded)
+            "normalize_lemmas": True,
         }
 
     @staticmethod
@@ -140,5 +148,5 @@ class VietnameseTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text: Optional[str] = message.get(attribute)
-        tokens = vietnamese_tokens(text or "")
+        tokens = vietnamese_tokens(text or "", self._config.get("normalize_lemmas", True))
         return self._apply_token_pattern(tokens)

@@ -86,7 +86,9 @@ async def _predict(model: Path, test_file: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate(model: Path, test_file: Path = TEST_FILE) -> dict[str, Any]:
+def evaluate(
+    model: Path, test_file: Path = TEST_FILE, report_path: Path = REPORT
+) -> dict[str, Any]:
     rows = asyncio.run(_predict(model, test_file))
     with_marks = [r for r in rows if has_diacritics(r["text"])]
     without_marks = [r for r in rows if not has_diacritics(r["text"])]
@@ -97,8 +99,8 @@ def evaluate(model: Path, test_file: Path = TEST_FILE) -> dict[str, Any]:
         "without_diacritics": _summary(without_marks),
         "errors": [r for r in rows if r["intent"] != r["predicted_intent"]],
     }
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    report_path.parent.mkdir(exist_ok=True)
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print_report(report)
     return report
 
