@@ -76,12 +76,7 @@ def _price(fee: Fee, quantity: Optional[int] = None) -> str:
 
 def _quote_line(quote: CaseQuote, quantity: Optional[int]) -> str:
     in_person, online = quote.in_person, quote.online
-    if quote.same_on_both_channels or (
-        in_person
-        and online
-        and in_person.amount == online.amount
-        and in_person.verified == online.verified
-    ):
+    if quote.same_on_both_channels:
         line = (
             f"• {quote.case}: {_price(in_person, quantity)} (nộp trực tiếp hay trực tuyến như nhau)"
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db import session_scope
 from bot.knowledge.fees import Channel, Fee, FeeSchedule, Source, Tier
-from bot.knowledge.models import FeeRow, LoadRecord, ProcedureRow, SourceRow
+from bot.knowledge.models import DocumentRow, FeeRow, LoadRecord, ProcedureRow, SourceRow
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class Catalog:
                     .options(
                         selectinload(ProcedureRow.source),
                         selectinload(ProcedureRow.aliases),
-                        selectinload(ProcedureRow.documents),
+                        selectinload(ProcedureRow.documents).selectinload(DocumentRow.source),
                         selectinload(ProcedureRow.steps),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
                     )
@@ -138,9 +138,6 @@ class Catalog:
                 .scalars()
                 .all()
             )
-            for row in rows:
-                for document in row.documents:
-                    _ = document.source
             return cls([_procedure(row) for row in rows], load_id)
 
 

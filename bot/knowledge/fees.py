@@ -94,7 +94,13 @@ class CaseQuote:
 
     @property
     def same_on_both_channels(self) -> bool:
-        return self.in_person is not None and self.in_person == self.online
+        """Both channels cost the same and are equally verified: one line says it all."""
+        return (
+            self.in_person is not None
+            and self.online is not None
+            and self.in_person.amount == self.online.amount
+            and self.in_person.verified == self.online.verified
+        )
 
 
 def _same_group(fee_beneficiary: Optional[str], beneficiary: Optional[str]) -> bool:
