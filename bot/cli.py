@@ -1,4 +1,4 @@
-"""Command line for staff and operators: `python -m bot kb load|check|search|export`."""
+"""Command line for staff and operators: `python -m bot kb check|migrate|load|search|export`."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from typing import Optional, Sequence
 import yaml
 
 from bot import answers
-from bot.db import session_scope
+from bot.db import engine_for, session_scope
 from bot.knowledge import loader
 from bot.knowledge.catalog import Catalog
 from bot.knowledge.resolver import ProcedureResolver
+from bot.knowledge.schema import HEAD, migrate
 from bot.settings import settings
 
 
@@ -46,6 +47,14 @@ def kb_load(args: argparse.Namespace) -> int:
     with session_scope(args.database) as session:
         count = loader.write(session, parsed)
     print(f"Loaded {count} procedures into {args.database or settings.kb_database_url}.")
+    return 0
+
+
+def kb_migrate(args: argparse.Namespace) -> int:
+    engine = engine_for(args.database or settings.kb_database_url)
+    for migration in migrate(engine):
+        print(f"applied {migration.version}: {migration.description}")
+    print(f"Schema at version {HEAD}.")
     return 0
 
 
@@ -130,6 +139,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return sub
 
     command("check", kb_check, "validate data/kb without loading")
+    command("migrate", kb_migrate, "bring the database schema to the latest version")
     command("load", kb_load, "validate and load data/kb into the database (all or nothing)")
     search = command("search", kb_search, "resolve free text and show today's fees")
     search.add_argument("text")

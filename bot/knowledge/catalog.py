@@ -1,4 +1,5 @@
-"""The procedures the assistant knows, read from the database as plain objects."""
+"""The procedures and how-to guides the assistant knows, read from the database as
+plain objects."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from sqlalchemy.orm import selectinload
 
 from bot.db import session_scope
 from bot.knowledge.fees import Channel, Fee, FeeSchedule, Source, Tier
-from bot.knowledge.models import DocumentRow, FeeRow, LoadRecord, ProcedureRow, SourceRow
+from bot.knowledge.models import (
+    DocumentRow,
+    FeeRow,
+    GuideRow,
+    LoadRecord,
+    ProcedureRow,
+    SourceRow,
+)
+from bot.text import normalize
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,42 @@ class Procedure:
     documents: tuple[Document, ...]
     steps: tuple[str, ...]
     fees: FeeSchedule = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A how-to (registering an account, paying online, tracking a dossier...)."""
+
+    key: str
+    title: str
+    intro: str
+    steps: tuple[str, ...]
+    notes: tuple[str, ...]
+    link: Optional[str]
+    keywords: tuple[str, ...]
+    source: Source
+    verified: bool
+    verified_on: date
+
+    def matches(self, text: str) -> int:
+        """How many of this guide's keywords a message contains (normalised, whole words)."""
+        padded = f" {normalize(text)} "
+        return sum(1 for word in self.keywords if word and f" {word} " in padded)
+
+
+def _guide(row: GuideRow) -> Guide:
+    return Guide(
+        key=row.key,
+        title=row.title,
+        intro=row.intro,
+        steps=tuple(row.steps or ()),
+        notes=tuple(row.notes or ()),
+        link=row.link,
+        keywords=tuple(row.keywords or ()),
+        source=_source(row.source),
+        verified=row.verified,
+        verified_on=row.verified_on,
+    )
 
 
 def _source(row: SourceRow) -> Source:
@@ -102,13 +147,26 @@ def _procedure(row: ProcedureRow) -> Procedure:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every loaded procedure, in file order."""
+    """Every loaded procedure, in file order, and the how-to guides."""
 
     procedures: Sequence[Procedure]
     load_id: int = 0
+    guides: Sequence[Guide] = ()
 
     def get(self, key: str) -> Optional[Procedure]:
         return next((p for p in self.procedures if p.key == key), None)
+
+    def guide(self, key: str) -> Optional[Guide]:
+        return next((g for g in self.guides if g.key == key), None)
+
+    def troubleshooting(self, prefix: str, text: str) -> list[Guide]:
+        """Guides under `prefix` (e.g. "account_") whose keywords the message names, best first."""
+        scored = [(g.matches(text), i, g) for i, g in enumerate(self.guides)]
+        return [
+            g
+            for score, _, g in sorted(scored, key=lambda s: (-s[0], s[1]))
+            if score and g.key.startswith(prefix)
+        ]
 
     def cheaper_online_on(self, day: date) -> list[tuple[Procedure, list]]:
         """Procedures with at least one case cheaper online than in person on `day`."""
@@ -138,7 +196,10 @@ class Catalog:
                 .scalars()
                 .all()
             )
-            return cls([_procedure(row) for row in rows], load_id)
+            guides = session.execute(
+                select(GuideRow).options(selectinload(GuideRow.source)).order_by(GuideRow.id)
+            ).scalars()
+            return cls([_procedure(row) for row in rows], load_id, [_guide(g) for g in guides])
 
 
 def latest_load_id(url: Optional[str] = None) -> int:

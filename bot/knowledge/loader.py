@@ -20,11 +20,14 @@ from bot.knowledge.models import (
     Base,
     DocumentRow,
     FeeRow,
+    GuideRow,
     LoadRecord,
     ProcedureRow,
+    SchemaVersion,
     SourceRow,
     StepRow,
 )
+from bot.knowledge.schema import migrate
 from bot.text import fold, normalize
 
 LINE = "__line__"
@@ -39,6 +42,20 @@ FEE_KEYS = {
     "case", "amount", "unit", "channel", "beneficiary", "tiers", "cap", "valid_from",
     "valid_to", "source", "verified_on", "verified",
 }  # fmt: skip
+GUIDE_KEYS = {
+    "key",
+    "title",
+    "intro",
+    "steps",
+    "notes",
+    "link",
+    "keywords",
+    "source",
+    "verified_on",
+    "verified",
+}
+# history, not content: a reload keeps them
+KEPT_ON_RELOAD = {LoadRecord.__tablename__, SchemaVersion.__tablename__}
 TIER_KEYS = {"from", "to", "amount"}
 ONLINE_LEVELS = {"full", "partial", "none"}
 CHANNELS = {"any", "in_person", "online"}
@@ -80,6 +97,7 @@ class ParsedSources:
 
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
+    guides: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: str = ""
 
 
@@ -135,6 +153,7 @@ def parse_sources(directory: Path) -> ParsedSources:
     if not files:
         raise InvalidKnowledgeBaseError([Problem(str(directory), 0, "no *.yml source files")])
     documents: list[tuple[str, dict[str, Any]]] = []
+    guides: list[tuple[str, dict[str, Any]]] = []
     for path in files:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
@@ -148,7 +167,7 @@ def parse_sources(directory: Path) -> ParsedSources:
         if not isinstance(content, dict):
             check.problem(name, None, "top level must be a mapping with 'sources' and 'procedures'")
             continue
-        check.keys(name, content, {"sources", "procedures"}, "file")
+        check.keys(name, content, {"sources", "procedures", "guides"}, "file")
         for key, source in (content.get("sources") or {}).items():
             if key == LINE:
                 continue
@@ -162,6 +181,8 @@ def parse_sources(directory: Path) -> ParsedSources:
             parsed.sources[key] = {**source, "file": name}
         for procedure in content.get("procedures") or []:
             documents.append((name, procedure))
+        for guide in content.get("guides") or []:
+            guides.append((name, guide))
     parsed.fingerprint = digest.hexdigest()
 
     seen_keys: dict[str, str] = {}
@@ -182,6 +203,24 @@ def parse_sources(directory: Path) -> ParsedSources:
                 check.problem(name, procedure, f"alias '{alias}' is also used by '{owner}'")
         procedure["file"] = name
         parsed.procedures.append(procedure)
+    guide_files: dict[str, str] = {}
+    for name, guide in guides:
+        if not isinstance(guide, dict):
+            check.problem(name, None, "each guide must be a mapping")
+            continue
+        label = f"guide '{guide.get('key', '?')}'"
+        check.keys(name, guide, GUIDE_KEYS, label)
+        check.required(name, guide, ("key", "title", "intro", "source", "verified_on"), label)
+        check.a_source(name, guide, parsed.sources)
+        check.a_date(name, guide, "verified_on")
+        for listed in ("steps", "notes", "keywords"):
+            if not isinstance(guide.get(listed) or [], list):
+                check.problem(name, guide, f"{label}: '{listed}' must be a list")
+        if guide.get("key") in guide_files:
+            check.problem(name, guide, f"{label} already defined in {guide_files[guide['key']]}")
+        guide_files[guide.get("key")] = name
+        guide["file"] = name
+        parsed.guides.append(guide)
     if check.problems:
         raise InvalidKnowledgeBaseError(check.problems)
     return parsed
@@ -275,9 +314,9 @@ def _as_date(value: Any) -> Optional[date]:
 
 def write(session: Session, parsed: ParsedSources) -> int:
     """Replace the knowledge base with `parsed`, inside the caller's transaction."""
-    Base.metadata.create_all(session.get_bind())
+    migrate(session.get_bind())
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name != LoadRecord.__tablename__:
+        if table.name not in KEPT_ON_RELOAD:
             session.execute(table.delete())
     for key, source in parsed.sources.items():
         session.add(
@@ -291,6 +330,22 @@ def write(session: Session, parsed: ParsedSources) -> int:
     session.flush()
     for procedure in parsed.procedures:
         session.add(_procedure_row(procedure))
+    for guide in parsed.guides:
+        session.add(
+            GuideRow(
+                key=guide["key"],
+                title=guide["title"],
+                intro=guide["intro"],
+                steps=[str(step) for step in guide.get("steps") or []],
+                notes=[str(note) for note in guide.get("notes") or []],
+                link=guide.get("link"),
+                keywords=[normalize(str(word)) for word in guide.get("keywords") or []],
+                verified=guide.get("verified", True),
+                verified_on=_as_date(guide["verified_on"]),
+                source_key=guide["source"],
+                source_file=guide["file"],
+            )
+        )
     session.add(
         LoadRecord(
             loaded_at=datetime.now(timezone.utc).replace(tzinfo=None),

@@ -115,6 +115,37 @@ class FeeRow(Base):
     source = relationship(SourceRow)
 
 
+class GuideRow(Base):
+    """A how-to the assistant explains (registering an account, paying online...), with
+    the source it comes from; troubleshooting items carry the words that identify them."""
+
+    __tablename__ = "kb_guides"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), unique=True, nullable=False)
+    title = Column(Text, nullable=False)
+    intro = Column(Text, nullable=False)
+    steps = Column(JSON, nullable=False, default=list)
+    notes = Column(JSON, nullable=False, default=list)
+    link = Column(Text, nullable=True)
+    keywords = Column(JSON, nullable=False, default=list)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+    source_file = Column(Text, nullable=False)
+    source = relationship(SourceRow)
+
+
+class SchemaVersion(Base):
+    """One row per applied migration (bot.knowledge.schema): the database's history."""
+
+    __tablename__ = "kb_schema_version"
+
+    version = Column(Integer, primary_key=True)
+    description = Column(Text, nullable=False)
+    applied_at = Column(DateTime, nullable=False)
+
+
 class LoadRecord(Base):
     """One row per successful load: what was loaded, from which files, when."""
 
