@@ -34,6 +34,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dang ki": "dang ky",
     "sv": "sinh vien",
     "vneid": "vneid",
+    "tk": "tai khoan",
     # everyday teencode
     "ko": "khong",
     "k": "khong",
@@ -56,7 +57,6 @@ ABBREVIATIONS: dict[str, str] = {
     "v": "vay",
     "r": "roi",
     "ad": "admin",
-    "mk": "minh",
     "ng": "nguoi",
     "vs": "voi",
     "trc": "truoc",

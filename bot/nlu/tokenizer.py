@@ -1,7 +1,8 @@
 """VietnameseTokenizer: underthesea word segmentation with offsets into the original text.
 
 Token boundaries come from underthesea (so "hộ chiếu" is one word for the entity
-extractor); each token's lemma is `bot.text.normalize` of the word, so the featurizers
+extractor), except in words typed without diacritics, which go back to syllables;
+each token's lemma is `bot.text.normalize` of the word, so the featurizers
 see the same thing whether or not the citizen typed diacritics or abbreviations.
 underthesea may rewrite text (tone-mark placement, spacing), so offsets are found by
 matching folded syllables against a folded copy of the message, never with `str.index`
@@ -22,7 +23,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.text import normalize, strip_diacritics
+from bot.text import has_diacritics, normalize, strip_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,22 @@ def fold_chars(text: str) -> str:
     return "".join(out)
 
 
+def _syllables_where_unreliable(words: List[str]) -> List[str]:
+    """Split words typed without diacritics back into syllables.
+
+    underthesea learned word boundaries from text with diacritics; without them its
+    boundaries are noise ("le phi dang ky thuong tru la bn" → "phi dang", "tru la"), and a
+    token that straddles an entity edge can never be tagged right. Syllables keep every
+    edge reachable; the word-pair features still see "thuong tru" as a unit."""
+    out: List[str] = []
+    for word in words:
+        if " " in word and not has_diacritics(word):
+            out.extend(word.split())
+        else:
+            out.append(word)
+    return out
+
+
 def vietnamese_tokens(text: str, normalize_lemmas: bool = True) -> List[Token]:
     """Word tokens of `text` with offsets into `text` itself, whatever the segmenter did.
 
@@ -90,7 +107,7 @@ def vietnamese_tokens(text: str, normalize_lemmas: bool = True) -> List[Token]:
     except Exception:
         logger.exception("underthesea failed; falling back to syllables")
         words = _SYLLABLE_RE.findall(head)
-    words += _SYLLABLE_RE.findall(text[tail_start:])
+    words = _syllables_where_unreliable(words) + _SYLLABLE_RE.findall(text[tail_start:])
 
     folded = _FoldedText(text)
     tokens: List[Token] = []
