@@ -7,6 +7,7 @@ unit-tested directly at their boundaries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -103,10 +104,32 @@ class CaseQuote:
         )
 
 
+def group_members(label: str) -> list[str]:
+    """The groups a fee label lists: "miễn theo Điều 4 (trẻ em; hộ nghèo; ...)" → its
+    members, folded; a plain label is its own single member."""
+    inner = label[label.find("(") + 1 : label.rfind(")")] if "(" in label else label
+    return [fold(part) for part in re.split(r"[;,]", inner) if fold(part)]
+
+
+def belongs_to(beneficiary: str, label: str) -> bool:
+    """Does the group the citizen named ("hộ nghèo", "nguoi co cong") fall under a fee's
+    beneficiary label? Equal, or a listed member that starts with the citizen's words
+    ("người có công" → "người có công với cách mạng và thân nhân")."""
+    wanted = fold(beneficiary)
+    if not wanted:
+        return False
+    if wanted == fold(label):
+        return True
+    prefix_ok = len(wanted.split()) >= 2  # "người" alone names no group
+    return any(
+        m == wanted or (prefix_ok and m.startswith(wanted + " ")) for m in group_members(label)
+    )
+
+
 def _same_group(fee_beneficiary: Optional[str], beneficiary: Optional[str]) -> bool:
     if fee_beneficiary is None or beneficiary is None:
         return fee_beneficiary is None and beneficiary is None
-    return fold(fee_beneficiary) == fold(beneficiary)
+    return belongs_to(beneficiary, fee_beneficiary)
 
 
 @dataclass

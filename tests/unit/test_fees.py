@@ -114,3 +114,16 @@ def test_phi_khong_theo_bac_nhan_so_luong():
     per_person = fee("Tạm trú theo danh sách", 5_000, Channel.ONLINE, unit="người")
     assert per_person.total_for(4) == 20_000
     assert per_person.total_for(1) == 5_000
+
+
+def test_doi_tuong_cong_dan_noi_thuoc_danh_sach_mien():
+    from bot.knowledge.fees import belongs_to
+
+    label = "thuộc diện miễn theo Điều 4 TT 75/2022 (trẻ em; người cao tuổi; hộ nghèo)"
+    assert belongs_to("hộ nghèo", label)
+    assert belongs_to("ho ngheo", label)
+    assert belongs_to("Người cao tuổi", label)
+    assert not belongs_to("sinh viên", label)
+    assert belongs_to("người có công", "người có công với cách mạng")
+    assert not belongs_to("người", "người có công với cách mạng")
+    assert belongs_to("sinh viên", "sinh viên")
