@@ -2,7 +2,7 @@
 
 Reports intent accuracy and macro-F1 overall, with diacritics and without, and entity
 F1 (exact span and label), prints them and writes results/nlu-evaluation.json.
-Usage: python -m tests.nlu.evaluate MODEL [TEST_FILE]
+Usage: python -m tests.nlu.evaluate MODEL [TEST_FILE ...]
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ from typing import Any
 from bot.text import has_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
+# procedure questions and chitchat; the how-to, tracking and feedback flows
+TEST_FILES = (
+    ROOT / "tests" / "nlu" / "test_nlu.yml",
+    ROOT / "tests" / "nlu" / "test_nlu_flows.yml",
+)
 REPORT = ROOT / "results" / "nlu-evaluation.json"
 
 
@@ -87,9 +91,9 @@ async def _predict(model: Path, test_file: Path) -> list[dict[str, Any]]:
 
 
 def evaluate(
-    model: Path, test_file: Path = TEST_FILE, report_path: Path = REPORT
+    model: Path, test_files: tuple[Path, ...] = TEST_FILES, report_path: Path = REPORT
 ) -> dict[str, Any]:
-    rows = asyncio.run(_predict(model, test_file))
+    rows = [row for test_file in test_files for row in asyncio.run(_predict(model, test_file))]
     with_marks = [r for r in rows if has_diacritics(r["text"])]
     without_marks = [r for r in rows if not has_diacritics(r["text"])]
     report = {
@@ -119,4 +123,4 @@ def print_report(report: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    evaluate(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else TEST_FILE)
+    evaluate(Path(sys.argv[1]), tuple(Path(p) for p in sys.argv[2:]) or TEST_FILES)

@@ -1,0 +1,142 @@
+"""K-fold cross-validation of the NLU pipeline on our own training data.
+
+Each fold trains `config.yml`'s NLU pipeline on the other folds and predicts the held
+fold; predictions from all folds are pooled and scored like the held-out evaluation
+(intent macro-F1 overall and without diacritics, entity F1 on exact spans).
+Folds are stratified by intent and deterministic (a hash of the text picks the fold),
+so a run can be repeated and compared.
+
+Usage: python -m tests.nlu.cross_validate [--folds 5] [--gate]
+With --gate the exit status is 1 when a quality bar of issue 4 is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bot.text import has_diacritics
+from tests.nlu.evaluate import _predict, _summary
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "results" / "nlu-cross-validation.json"
+BARS = {
+    ("overall", "intent_macro_f1"): 0.93,
+    ("overall", "entity_f1"): 0.90,
+    ("without_diacritics", "intent_macro_f1"): 0.90,
+}
+
+
+def stratified_folds(examples: list[Any], folds: int) -> list[list[Any]]:
+    """Split examples into `folds` parts with every intent spread evenly."""
+    by_intent: dict[str, list[Any]] = defaultdict(list)
+    for example in examples:
+        by_intent[example.get("intent")].append(example)
+    parts: list[list[Any]] = [[] for _ in range(folds)]
+    for intent in sorted(by_intent):
+        ordered = sorted(
+            by_intent[intent], key=lambda e: hashlib.sha1(e.get("text").encode()).hexdigest()
+        )
+        for i, example in enumerate(ordered):
+            parts[i % folds].append(example)
+    return parts
+
+
+def _write(examples: list[Any], path: Path) -> Path:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    path.write_text(TrainingData(training_examples=examples).nlu_as_yaml(), encoding="utf-8")
+    return path
+
+
+def cross_validate(folds: int = 5, config: Path = ROOT / "config.yml") -> dict[str, Any]:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = load_data(str(ROOT / "data" / "nlu")).intent_examples
+    parts = stratified_folds(examples, folds)
+    rows: list[dict[str, Any]] = []
+    seconds: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="nlu-cv-") as work:
+        for k, held in enumerate(parts):
+            fold_dir = Path(work) / f"fold{k}"
+            fold_dir.mkdir()
+            train = [e for j, part in enumerate(parts) if j != k for e in part]
+            started = time.monotonic()
+            model = train_nlu(
+                str(config),
+                str(_write(train, fold_dir / "train.yml")),
+                str(fold_dir),
+                fixed_model_name=f"fold{k}",
+            )
+            seconds.append(time.monotonic() - started)
+            rows += asyncio.run(_predict(Path(model), _write(held, fold_dir / "test.yml")))
+            print(f"fold {k + 1}/{folds}: trained in {seconds[-1]:.0f} s", flush=True)
+    report = {
+        "folds": folds,
+        "training_seconds_per_fold": [round(s) for s in seconds],
+        "overall": _summary(rows),
+        "with_diacritics": _summary([r for r in rows if has_diacritics(r["text"])]),
+        "without_diacritics": _summary([r for r in rows if not has_diacritics(r["text"])]),
+        "per_intent_errors": _errors_by_intent(rows),
+        "errors": [r for r in rows if r["intent"] != r["predicted_intent"]],
+    }
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
+
+
+def _errors_by_intent(rows: list[dict[str, Any]]) -> dict[str, str]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        counts[row["intent"]][1] += 1
+        counts[row["intent"]][0] += row["intent"] != row["predicted_intent"]
+    return {intent: f"{wrong}/{total}" for intent, (wrong, total) in sorted(counts.items())}
+
+
+def missed_bars(report: dict[str, Any]) -> list[str]:
+    return [
+        f"{subset} {metric} {report[subset][metric]:.3f} < {bar}"
+        for (subset, metric), bar in BARS.items()
+        if report[subset][metric] < bar
+    ]
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(f"\nNLU {report['folds']}-fold cross-validation (pooled predictions)")
+    print(f"{'subset':20} {'n':>5} {'accuracy':>9} {'macro-F1':>9} {'entity-F1':>10}")
+    for subset in ("overall", "with_diacritics", "without_diacritics"):
+        s = report[subset]
+        print(
+            f"{subset:20} {s['examples']:>5} {s['intent_accuracy']:>9.3f} "
+            f"{s['intent_macro_f1']:>9.3f} {s['entity_f1']:>10.3f}"
+        )
+    print("errors per intent:", report["per_intent_errors"])
+    for error in report["errors"][:25]:
+        print(f"  ✗ {error['text']!r}: {error['intent']} → {error['predicted_intent']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--gate", action="store_true", help="exit 1 when a quality bar is missed")
+    args = parser.parse_args()
+    report = cross_validate(args.folds, args.config)
+    print_report(report)
+    missed = missed_bars(report)
+    for line in missed:
+        print(f"QUALITY BAR MISSED: {line}")
+    return 1 if args.gate and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
