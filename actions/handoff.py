@@ -1,18 +1,68 @@
-"""Handing the conversation to a person."""
+"""Handing the conversation to a person, and the fallback that leads there.
+
+The bot hands over when asked, when the citizen is frustrated, or after two
+misunderstood messages in a row. It says what happens next, marks the conversation
+(`handoff_requested`, `handoff_reason`) for staff and pauses: later messages are
+stored for the officer but the bot stays silent until the conversation is resumed.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.settings import settings
 
+REASONS = {
+    "request_human": "requested",
+    "express_frustration": "frustration",
+    "nlu_fallback": "repeated_fallback",
+    "feedback_unhelpful": "unhelpful_answer",
+}
+OPENING = {
+    "frustration": "Trợ lý rất xin lỗi vì chưa giúp được anh/chị. ",
+    "repeated_fallback": "Xin lỗi anh/chị, Trợ lý vẫn chưa hiểu đúng ý anh/chị. ",
+}
+# the closest intents a misunderstood message may have meant, as buttons
+INTENT_BUTTONS = {
+    "ask_fee": "Hỏi lệ phí",
+    "ask_documents": "Hỏi hồ sơ, giấy tờ",
+    "ask_processing_time": "Hỏi thời gian giải quyết",
+    "ask_agency": "Hỏi nơi nộp hồ sơ",
+    "ask_online_discount": "Nộp online có rẻ hơn?",
+    "ask_how_to_file": "Cách nộp hồ sơ trực tuyến",
+    "ask_create_account": "Tạo tài khoản Dịch vụ công",
+    "report_account_problem": "Lỗi khi đăng ký tài khoản",
+    "ask_vneid": "Định danh VNeID mức 2",
+    "ask_payment": "Thanh toán lệ phí online",
+    "report_payment_problem": "Thanh toán bị lỗi",
+    "track_dossier": "Tra cứu hồ sơ đã nộp",
+    "ask_checklist": "Tóm tắt thủ tục",
+}
+
+
+def handoff(dispatcher: CollectingDispatcher, reason: str) -> List[EventType]:
+    text = (
+        OPENING.get(reason, "Dạ. ")
+        + "Trợ lý đã chuyển cuộc trò chuyện này cho cán bộ hỗ trợ. Cán bộ sẽ đọc lại nội dung "
+        "và trả lời anh/chị tại đây; trong lúc chờ, Trợ lý tạm dừng trả lời tự động. Anh/chị "
+        f"cũng có thể gửi câu hỏi qua mục «Hỗ trợ» trên {settings.portal_search_url}"
+    )
+    if settings.hotline:
+        text += f" hoặc gọi tổng đài {settings.hotline}"
+    dispatcher.utter_message(text=text + ".")
+    return [
+        SlotSet("handoff_requested", True),
+        SlotSet("handoff_reason", reason),
+        ConversationPaused(),
+    ]
+
 
 class ActionRequestHuman(Action):
-    """Mark the conversation for staff (slot `handoff_requested`) and say what happens next."""
+    """Hand over on request or frustration: say what happens next, mark, pause."""
 
     def name(self) -> str:
         return "action_request_human"
@@ -20,12 +70,41 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        text = (
-            "Dạ, Trợ lý đã ghi nhận yêu cầu gặp cán bộ hỗ trợ và đánh dấu cuộc trò chuyện này "
-            "để cán bộ xem lại. Anh/chị cũng có thể gửi câu hỏi qua mục «Hỗ trợ» trên "
-            f"Cổng Dịch vụ công quốc gia: {settings.portal_search_url}"
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        return handoff(dispatcher, REASONS.get(intent, "requested"))
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many user messages in a row, ending with the latest, were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionHandleFallback(Action):
+    """First miss: offer the intents the message was closest to. Second in a row: a person."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        if consecutive_fallbacks(tracker) >= 2:
+            return handoff(dispatcher, "repeated_fallback")
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        closest = [r["name"] for r in ranking if r.get("name") in INTENT_BUTTONS][:3]
+        buttons = [{"title": INTENT_BUTTONS[name], "payload": f"/{name}"} for name in closest]
+        buttons.append({"title": "Gặp cán bộ hỗ trợ", "payload": "/request_human"})
+        dispatcher.utter_message(
+            text="Xin lỗi, Trợ lý chưa hiểu rõ ý anh/chị. Có phải anh/chị muốn hỏi một trong "
+            "những điều dưới đây? Hoặc anh/chị hỏi ngắn gọn, có tên thủ tục, ví dụ: «làm hộ "
+            "chiếu hết bao nhiêu tiền?».",
+            buttons=buttons,
         )
-        if settings.hotline:
-            text += f" hoặc gọi tổng đài {settings.hotline}"
-        dispatcher.utter_message(text=text + ".")
-        return [SlotSet("handoff_requested", True)]
+        return []

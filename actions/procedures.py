@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog, resolver
 from bot import answers
 from bot.knowledge.catalog import Procedure
@@ -30,6 +31,8 @@ QUESTION_BUTTONS = (
     ("processing_time", "Mất bao lâu?", "ask_processing_time"),
     ("agency", "Nộp ở đâu?", "ask_agency"),
     ("online", "Nộp online được không?", "ask_online_discount"),
+    ("filing", "Cách nộp trực tuyến", "ask_how_to_file"),
+    ("checklist", "Tóm tắt (checklist)", "ask_checklist"),
 )
 KB_UNAVAILABLE = (
     "Xin lỗi anh/chị, hệ thống tra cứu của Trợ lý đang gián đoạn. Anh/chị vui lòng thử lại "
@@ -101,6 +104,8 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], str]] = {
     "processing_time": lambda p, t: answers.processing_time_answer(p),
     "agency": lambda p, t: answers.agency_answer(p),
     "online": lambda p, t: answers.online_answer(p, answers.today()),
+    "checklist": lambda p, t: answers.checklist_answer(p, answers.today()),
+    "filing": lambda p, t: answers.filing_answer(p, catalog().guide("file_online")),
 }
 
 
@@ -149,7 +154,9 @@ class ProcedureQuestion(Action, ABC):
                 return [SlotSet("pending_question", None)]
             self.when_no_procedure(dispatcher)
             return [SlotSet("pending_question", self.question)]
-        dispatcher.utter_message(text=ANSWERS[self.question](found.procedure, tracker))
+        dispatcher.utter_message(
+            text=ANSWERS[self.question](found.procedure, tracker), buttons=FEEDBACK_BUTTONS
+        )
         return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
 
 
@@ -178,6 +185,32 @@ class ActionAnswerOnline(ProcedureQuestion):
         dispatcher.utter_message(text=answers.cheaper_online_answer(catalog(), answers.today()))
 
 
+class ActionAnswerChecklist(ProcedureQuestion):
+    """Documents, today's fees, where, how long and the link, in one message."""
+
+    question, intent = "checklist", "ask_checklist"
+
+
+class ActionAnswerFiling(ProcedureQuestion):
+    """Filing online step by step; for a named procedure, its online level and page."""
+
+    question, intent = "filing", "ask_how_to_file"
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
+    ) -> List[EventType]:
+        if found.procedure is not None or found.choices or found.unknown_mention:
+            return super().respond(dispatcher, tracker, found)
+        steps = catalog().guide("file_online")
+        text = answers.guide_answer(steps) if steps else answers.missing_guide_answer()
+        levels = catalog().guide("online_levels")
+        if levels is not None:
+            text += "\n\n" + answers.guide_answer(levels)
+        text += "\n" + answers.ask_which_procedure_for_filing()
+        dispatcher.utter_message(text=text, buttons=FEEDBACK_BUTTONS)
+        return [SlotSet("pending_question", self.question)]
+
+
 class ActionChooseProcedure(ProcedureQuestion):
     """The citizen named a procedure: answer the question they asked before, or offer
     the questions they can ask about it."""
@@ -192,7 +225,9 @@ class ActionChooseProcedure(ProcedureQuestion):
     ) -> List[EventType]:
         pending = tracker.get_slot("pending_question")
         if found.procedure is not None and pending in ANSWERS:
-            dispatcher.utter_message(text=ANSWERS[pending](found.procedure, tracker))
+            dispatcher.utter_message(
+                text=ANSWERS[pending](found.procedure, tracker), buttons=FEEDBACK_BUTTONS
+            )
             return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
         if found.procedure is not None:
             dispatcher.utter_message(

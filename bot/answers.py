@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.knowledge.catalog import Catalog, Procedure
+from bot.knowledge.catalog import Catalog, Guide, Procedure
+from bot.knowledge.dossier import DossierCode
 from bot.knowledge.fees import CaseQuote, Fee, Source
 from bot.settings import settings
 
@@ -279,5 +280,99 @@ def ask_which_procedure() -> str:
     return "Anh/chị muốn hỏi về thủ tục nào ạ? Ví dụ: hộ chiếu, đăng ký thường trú, khai sinh."
 
 
+def ask_which_procedure_for_filing() -> str:
+    return (
+        "Anh/chị cho Trợ lý biết tên thủ tục để Trợ lý gửi đường dẫn nộp trực tuyến của thủ tục đó."
+    )
+
+
 def choose_between(candidates: Sequence[Procedure]) -> str:
     return "Anh/chị đang hỏi về thủ tục nào dưới đây ạ?"
+
+
+def guide_answer(guide: Guide) -> str:
+    """A how-to: intro, numbered steps, notes, where to do it, its source."""
+    lines = [guide.intro]
+    lines += [f"{number}. {step}" for number, step in enumerate(guide.steps, start=1)]
+    lines += [f"• {note}" for note in guide.notes]
+    if guide.link:
+        lines.append(f"Thực hiện tại: {guide.link}")
+    if not guide.verified:
+        lines.append("(Hướng dẫn này chưa được xác minh đầy đủ; anh/chị đối chiếu trên Cổng.)")
+    lines.append(sources_line([guide]))
+    return "\n".join(lines)
+
+
+def missing_guide_answer() -> str:
+    return (
+        "Xin lỗi anh/chị, Trợ lý chưa có hướng dẫn đã kiểm chứng cho nội dung này. Anh/chị "
+        f"xem mục Hướng dẫn trên {settings.portal_search_url} hoặc gõ «gặp nhân viên» để được "
+        "cán bộ hỗ trợ."
+    )
+
+
+def filing_answer(procedure: Procedure, steps: Optional[Guide]) -> str:
+    """How to file this procedure online: its online level, the portal steps, its page."""
+    level = ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL["none"])
+    if procedure.online == "none":
+        where = procedure.agency or "cơ quan có thẩm quyền"
+        return f"«{procedure.name}»: {level}. Anh/chị nộp tại {where}.\n" + sources_line(
+            [procedure]
+        )
+    lines = [f"Nộp «{procedure.name}» trực tuyến: {level}."]
+    if steps is not None:
+        lines += [f"{number}. {step}" for number, step in enumerate(steps.steps, start=1)]
+    lines.append(f"Trang thủ tục: {portal_of(procedure)}")
+    lines.append(sources_line([procedure, *([steps] if steps else [])]))
+    return "\n".join(lines)
+
+
+def checklist_answer(procedure: Procedure, day: date) -> str:
+    """Everything for one procedure in one compact message, for today."""
+    lines = [f"✅ Checklist «{procedure.name}» (ngày {day_text(day)})"]
+    if procedure.documents:
+        papers = "; ".join(
+            d.name + (f" ({d.form})" if d.form else "") + ("" if d.verified else " [chưa xác minh]")
+            for d in procedure.documents
+        )
+        lines.append(f"📄 Giấy tờ: {papers}")
+    else:
+        lines.append(f"📄 Giấy tờ: chưa có danh sách đã xác minh, xem {portal_of(procedure)}")
+    quotes = procedure.fees.applicable_on(day)
+    if quotes:
+        lines.append("💰 Lệ phí hôm nay:")
+        lines += [_quote_line(q, None).split("\n")[0] for q in quotes]
+    else:
+        lines.append(
+            f"💰 Lệ phí: chưa có mức đã kiểm chứng cho hôm nay, xem {portal_of(procedure)}"
+        )
+    lines.append(f"🏢 Nơi giải quyết: {procedure.agency or 'chưa có thông tin đã xác minh'}")
+    if procedure.processing_time:
+        lines.append(f"⏱ Thời hạn: {procedure.processing_time}")
+    lines.append(f"🌐 {ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL['none']).capitalize()}")
+    lines.append(f"🔗 {portal_of(procedure)}")
+    lines.append(sources_line([procedure, *procedure.documents, *_shown_fees(quotes)]))
+    return "\n".join(lines)
+
+
+def tracking_answer(
+    code: Optional[DossierCode], attempt: Optional[str], guide: Optional[Guide]
+) -> str:
+    """Check the code the citizen typed (shape only) and say where to look it up."""
+    if code is not None and code.problem is None:
+        head = f"Mã hồ sơ {code.text} đúng dạng. Anh/chị tra cứu tình trạng như sau:"
+    elif code is not None:
+        head = (
+            f"Mã {code.text} có vẻ chưa đúng: {code.problem}. Anh/chị xem lại mã trên giấy "
+            "tiếp nhận hoặc tin nhắn của cơ quan, rồi tra cứu như sau:"
+        )
+    elif attempt:
+        head = (
+            f"«{attempt}» có vẻ chưa đủ dạng mã hồ sơ thường gặp (ba phần nối bằng dấu gạch "
+            "ngang, ví dụ G22.99-260915-0012). Anh/chị xem lại mã, rồi tra cứu như sau:"
+        )
+    else:
+        head = "Anh/chị tra cứu tình trạng hồ sơ bằng mã hồ sơ nhận được khi nộp:"
+    if guide is None:
+        return head + " " + missing_guide_answer()
+    return head + "\n" + guide_answer(guide)

@@ -1,0 +1,154 @@
+"""How-to conversations: portal account, VNeID, paying online, tracking a dossier.
+
+Each action names the guide it explains (its key in data/kb/huong_dan.yml) and the
+buttons that naturally follow; the words come from the knowledge base.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.feedback import FEEDBACK_BUTTONS
+from actions.knowledge import catalog
+from actions.procedures import KB_UNAVAILABLE
+from bot import answers
+from bot.knowledge.catalog import Guide
+from bot.knowledge.dossier import find_dossier_code, looks_like_a_code
+
+HUMAN_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/request_human"}
+
+
+class ExplainGuide(Action):
+    """Explain the guide `guide_key`; subclasses set `action_name`, `guide_key`, `buttons`."""
+
+    action_name: str = ""
+    guide_key: str = ""
+    buttons: tuple[tuple[str, str], ...] = ()
+
+    def name(self) -> str:
+        return self.action_name
+
+    def guide(self, tracker: Tracker) -> Optional[Guide]:
+        return catalog().guide(self.guide_key)
+
+    def text(self, guide: Optional[Guide], tracker: Tracker) -> str:
+        return answers.guide_answer(guide) if guide else answers.missing_guide_answer()
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        try:
+            guide = self.guide(tracker)
+            text = self.text(guide, tracker)
+        except SQLAlchemyError:
+            logging.getLogger(__name__).exception("knowledge base unavailable")
+            dispatcher.utter_message(text=KB_UNAVAILABLE)
+            return []
+        buttons = [{"title": title, "payload": payload} for title, payload in self.buttons]
+        dispatcher.utter_message(text=text, buttons=buttons + FEEDBACK_BUTTONS)
+        return []
+
+
+class Troubleshoot(ExplainGuide):
+    """Pick the troubleshooting guide the message describes (by its keywords, or the
+    button the citizen tapped); when none fits, show the general guide and the choices."""
+
+    prefix: str = ""
+
+    def guide(self, tracker: Tracker) -> Optional[Guide]:
+        chosen = [
+            e.get("value")
+            for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == "guide"
+        ]
+        if chosen and catalog().guide(str(chosen[0])):
+            return catalog().guide(str(chosen[0]))
+        found = catalog().troubleshooting(self.prefix, tracker.latest_message.get("text") or "")
+        return found[0] if found else None
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        try:
+            specific = self.guide(tracker)
+            choices = [g for g in catalog().guides if g.key.startswith(self.prefix)]
+            general = catalog().guide(self.guide_key)
+        except SQLAlchemyError:
+            logging.getLogger(__name__).exception("knowledge base unavailable")
+            dispatcher.utter_message(text=KB_UNAVAILABLE)
+            return []
+        if specific is not None:
+            dispatcher.utter_message(
+                text=answers.guide_answer(specific),
+                buttons=[
+                    {"title": "Gặp cán bộ hỗ trợ", "payload": "/request_human"},
+                    *FEEDBACK_BUTTONS,
+                ],
+            )
+            return []
+        intent = tracker.latest_message.get("intent", {}).get("name") or "greet"
+        text = answers.guide_answer(general) if general else answers.missing_guide_answer()
+        if choices:
+            text += "\nAnh/chị gặp lỗi nào dưới đây ạ?"
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                {"title": g.title, "payload": f'/{intent}{{"guide": "{g.key}"}}'}
+                for g in choices[:5]
+            ],
+        )
+        return []
+
+
+class ActionExplainCreateAccount(ExplainGuide):
+    action_name, guide_key = "action_explain_create_account", "create_account"
+    buttons = (
+        ("Gặp lỗi khi đăng ký", "/report_account_problem"),
+        ("VNeID mức 2 là gì?", "/ask_vneid"),
+    )
+
+
+class ActionTroubleshootAccount(Troubleshoot):
+    action_name, guide_key, prefix = "action_troubleshoot_account", "create_account", "account_"
+
+
+class ActionExplainVneid(ExplainGuide):
+    action_name, guide_key = "action_explain_vneid", "vneid_levels"
+    buttons = (("Tạo tài khoản Dịch vụ công", "/ask_create_account"),)
+
+
+class ActionExplainPayment(ExplainGuide):
+    action_name, guide_key = "action_explain_payment", "pay_online"
+    buttons = (("Thanh toán bị lỗi", "/report_payment_problem"),)
+
+
+class ActionTroubleshootPayment(ExplainGuide):
+    action_name, guide_key = "action_troubleshoot_payment", "payment_failed"
+    buttons = (("Gặp cán bộ hỗ trợ", "/request_human"),)
+
+
+class ActionTrackDossier(ExplainGuide):
+    """Check the dossier code the citizen typed (its shape) and say where to look it up."""
+
+    action_name, guide_key = "action_track_dossier", "track_dossier"
+
+    def text(self, guide: Optional[Guide], tracker: Tracker) -> str:
+        mentioned = [
+            e.get("value")
+            for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == "dossier_code"
+        ]
+        message = tracker.latest_message.get("text") or ""
+        code = find_dossier_code(message) or (
+            find_dossier_code(str(mentioned[0])) if mentioned else None
+        )
+        attempt = (
+            None if code else (looks_like_a_code(message) or (mentioned[0] if mentioned else None))
+        )
+        return answers.tracking_answer(code, attempt, guide)
