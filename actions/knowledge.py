@@ -23,5 +23,5 @@ def resolver() -> ProcedureResolver:
     current = catalog()
     with _lock:
         if _resolver is None or _resolver[0] != current.load_id:
-            _resolver = (current.load_id, ProcedureResolver(current.procedures))
+            _resolver = (current.load_id, ProcedureResolver.for_catalog(current))
         return _resolver[1]

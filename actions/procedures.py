@@ -63,6 +63,8 @@ def find_procedure(tracker: Tracker) -> Found:
         resolution = resolver().resolve(query)
         if resolution.best is None:
             continue
+        if resolver().rules_out(text, resolution.best.procedure.key):
+            return Found(unknown_mention=query)
         if resolution.is_ambiguous:
             return Found(choices=tuple(c.procedure for c in resolution.top(3)))
         return Found(procedure=resolution.best.procedure)

@@ -1,8 +1,9 @@
 """Benchmark: resolve a citizen's free text and compute today's fees (the action's hot path).
 
-Prints p50/p99 per lookup over every mention of the dev and test sets, plus the top-1 and
-top-3 accuracy of the resolver on the held-out test set.
-Usage: .venv/bin/python -m bench.lookup [--repeat 20]
+Prints p50/p99 per lookup and the top-1 and top-3 accuracy of the resolver on the chosen
+set: `dev` while tuning (the default), `test` (held out) only to report final figures.
+`--misses` lists the dev mentions whose top-1 answer is wrong (never the test set's).
+Usage: .venv/bin/python -m bench.lookup [--set dev|test|both] [--repeat 20] [--misses]
 """
 
 from __future__ import annotations
@@ -43,10 +44,23 @@ def accuracy(resolver: ProcedureResolver, rows: list[dict]) -> tuple[float, floa
     return top1 / len(rows), top3 / len(rows)
 
 
+def print_misses(resolver: ProcedureResolver, rows: list[dict]) -> None:
+    """One line per mention whose top-1 answer is wrong: text, expected, what came out."""
+    for row in rows:
+        candidates = resolver.resolve(row["text"]).top(3)
+        keys = [c.procedure.key for c in candidates]
+        if (keys[:1] or [None])[0] != row["expected"]:
+            got = ", ".join(f"{c.procedure.key} {c.score:.3f} «{c.matched}»" for c in candidates)
+            print(f"  MISS {row['text']!r}: expected {row['expected']} -> {got or 'nothing'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--set", choices=("dev", "test", "both"), default="dev")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--misses", action="store_true", help="list wrong top-1 answers (dev)")
     args = parser.parse_args()
+    names = ("dev", "test") if args.set == "both" else (args.set,)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/kb.db"
         started = time.perf_counter()
@@ -55,9 +69,9 @@ def main() -> None:
         load_s = time.perf_counter() - started
         catalog = Catalog.from_database(url)
     started = time.perf_counter()
-    resolver = ProcedureResolver(catalog.procedures)
+    resolver = ProcedureResolver.for_catalog(catalog)
     build_ms = (time.perf_counter() - started) * 1000
-    texts = [row["text"] for name in SETS for row in mentions(name)]
+    texts = [row["text"] for name in names for row in mentions(name)]
     day = today()
     timings = []
     for _ in range(args.repeat):
@@ -69,12 +83,14 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p = lambda q: timings[min(int(q * len(timings)), len(timings) - 1)]  # noqa: E731
-    for name in ("test", "dev"):
+    for name in names:
         rows = mentions(name)
         first, within_three = accuracy(resolver, rows)
         print(
             f"resolver accuracy, {name} ({len(rows)}): top-1 {first:.3f}, top-3 {within_three:.3f}"
         )
+        if args.misses and name == "dev":  # never look inside the held-out set
+            print_misses(resolver, rows)
     print(f"knowledge base load (YAML -> SQLite): {load_s:.2f} s, resolver build {build_ms:.0f} ms")
     print(
         f"resolve + fees, {len(timings)} lookups: p50 {p(0.50):.3f} ms, p99 {p(0.99):.3f} ms, "

@@ -61,7 +61,7 @@ def kb_migrate(args: argparse.Namespace) -> int:
 def kb_search(args: argparse.Namespace) -> int:
     catalog = Catalog.from_database(args.database)
     day = date.fromisoformat(args.date) if args.date else answers.today()
-    resolution = ProcedureResolver(catalog.procedures).resolve(args.text)
+    resolution = ProcedureResolver.for_catalog(catalog).resolve(args.text)
     if args.json:
         result = {
             "query": args.text,

@@ -27,4 +27,4 @@ def catalog(kb_url) -> Catalog:
 
 @pytest.fixture(scope="session")
 def resolver(catalog) -> ProcedureResolver:
-    return ProcedureResolver(catalog.procedures)
+    return ProcedureResolver.for_catalog(catalog)

@@ -19,6 +19,7 @@ from bot.knowledge.models import (
     FeeRow,
     GuideRow,
     LoadRecord,
+    NotCoveredRow,
     ProcedureRow,
     SourceRow,
 )
@@ -152,6 +153,8 @@ class Catalog:
     procedures: Sequence[Procedure]
     load_id: int = 0
     guides: Sequence[Guide] = ()
+    # phrases of procedures we do not cover (data/kb/chua_co.yml)
+    not_covered: Sequence[str] = ()
 
     def get(self, key: str) -> Optional[Procedure]:
         return next((p for p in self.procedures if p.key == key), None)
@@ -199,7 +202,9 @@ class Catalog:
             guides = session.execute(
                 select(GuideRow).options(selectinload(GuideRow.source)).order_by(GuideRow.id)
             ).scalars()
-            return cls([_procedure(row) for row in rows], load_id, [_guide(g) for g in guides])
+            guides = [_guide(g) for g in guides]
+            not_covered = session.execute(select(NotCoveredRow.phrase)).scalars().all()
+            return cls([_procedure(row) for row in rows], load_id, guides, tuple(not_covered))
 
 
 def latest_load_id(url: Optional[str] = None) -> int:

@@ -22,6 +22,7 @@ from bot.knowledge.models import (
     FeeRow,
     GuideRow,
     LoadRecord,
+    NotCoveredRow,
     ProcedureRow,
     SchemaVersion,
     SourceRow,
@@ -98,6 +99,7 @@ class ParsedSources:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
     guides: list[dict[str, Any]] = field(default_factory=list)
+    not_covered: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: str = ""
 
 
@@ -167,7 +169,7 @@ def parse_sources(directory: Path) -> ParsedSources:
         if not isinstance(content, dict):
             check.problem(name, None, "top level must be a mapping with 'sources' and 'procedures'")
             continue
-        check.keys(name, content, {"sources", "procedures", "guides"}, "file")
+        check.keys(name, content, {"sources", "procedures", "guides", "not_covered"}, "file")
         for key, source in (content.get("sources") or {}).items():
             if key == LINE:
                 continue
@@ -183,6 +185,8 @@ def parse_sources(directory: Path) -> ParsedSources:
             documents.append((name, procedure))
         for guide in content.get("guides") or []:
             guides.append((name, guide))
+        for group in content.get("not_covered") or []:
+            _check_not_covered(check, name, group, parsed)
     parsed.fingerprint = digest.hexdigest()
 
     seen_keys: dict[str, str] = {}
@@ -224,6 +228,23 @@ def parse_sources(directory: Path) -> ParsedSources:
     if check.problems:
         raise InvalidKnowledgeBaseError(check.problems)
     return parsed
+
+
+def _check_not_covered(check: _Checker, file: str, group: Any, parsed: ParsedSources) -> None:
+    if not isinstance(group, dict):
+        check.problem(file, None, "each not_covered entry must be a mapping")
+        return
+    check.keys(file, group, {"note", "phrases"}, "not_covered entry")
+    phrases = group.get("phrases")
+    if not isinstance(phrases, list) or not phrases:
+        check.problem(file, group, "not_covered entry needs a non-empty 'phrases' list")
+        return
+    for phrase in phrases:
+        words = normalize(str(phrase)).split()
+        if not words or (len(words) == 1 and len(words[0]) < 4):
+            # a lone short syllable ("thi", also "thì") would rule out far too much
+            check.problem(file, group, f"phrase '{phrase}' is too short to name a procedure")
+        parsed.not_covered.append({"phrase": str(phrase), "note": group.get("note"), "file": file})
 
 
 def procedure_key(procedure: dict[str, Any]) -> str:
@@ -330,6 +351,10 @@ def write(session: Session, parsed: ParsedSources) -> int:
     session.flush()
     for procedure in parsed.procedures:
         session.add(_procedure_row(procedure))
+    for item in parsed.not_covered:
+        session.add(
+            NotCoveredRow(phrase=item["phrase"], note=item["note"], source_file=item["file"])
+        )
     for guide in parsed.guides:
         session.add(
             GuideRow(

@@ -136,6 +136,18 @@ class GuideRow(Base):
     source = relationship(SourceRow)
 
 
+class NotCoveredRow(Base):
+    """A phrase naming a procedure we do not cover, so it is never answered with a
+    neighbour ("thi bằng lái" is not "đổi bằng lái")."""
+
+    __tablename__ = "kb_not_covered"
+
+    id = Column(Integer, primary_key=True)
+    phrase = Column(Text, nullable=False)
+    note = Column(Text, nullable=True)
+    source_file = Column(Text, nullable=False)
+
+
 class SchemaVersion(Base):
     """One row per applied migration (bot.knowledge.schema): the database's history."""
 

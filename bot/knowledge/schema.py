@@ -54,6 +54,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2, "how-to guides: accounts, VNeID, filing, payment, tracking", _create_tables("kb_guides")
     ),
+    Migration(3, "phrases of procedures not covered yet", _create_tables("kb_not_covered")),
 )
 HEAD = MIGRATIONS[-1].version
 

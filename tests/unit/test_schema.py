@@ -52,7 +52,7 @@ def test_co_so_du_lieu_tao_truoc_khi_co_phien_ban_duoc_coi_la_ban_1(tmp_path):
     old_tables = [
         t
         for name, t in Base.metadata.tables.items()
-        if name not in {"kb_guides", "kb_schema_version"}
+        if name not in {"kb_guides", "kb_not_covered", "kb_schema_version"}
     ]
     Base.metadata.create_all(engine, tables=old_tables)
     with engine.connect() as connection:
