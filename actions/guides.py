@@ -24,18 +24,35 @@ from bot.knowledge.dossier import find_dossier_code, looks_like_a_code
 HUMAN_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/request_human"}
 
 
+def specific_guide(tracker: Tracker, prefix: str) -> Optional[Guide]:
+    """The guide under `prefix` the citizen picked (button) or described (keywords)."""
+    if not prefix:
+        return None
+    chosen = [
+        e.get("value")
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "guide"
+    ]
+    if chosen and str(chosen[0]).startswith(prefix) and catalog().guide(str(chosen[0])):
+        return catalog().guide(str(chosen[0]))
+    found = catalog().troubleshooting(prefix, tracker.latest_message.get("text") or "")
+    return found[0] if found else None
+
+
 class ExplainGuide(Action):
     """Explain the guide `guide_key`; subclasses set `action_name`, `guide_key`, `buttons`."""
 
     action_name: str = ""
     guide_key: str = ""
     buttons: tuple[tuple[str, str], ...] = ()
+    # when set, a message naming a specific problem ("mật khẩu", "otp") gets that guide
+    prefix: str = ""
 
     def name(self) -> str:
         return self.action_name
 
     def guide(self, tracker: Tracker) -> Optional[Guide]:
-        return catalog().guide(self.guide_key)
+        return specific_guide(tracker, self.prefix) or catalog().guide(self.guide_key)
 
     def text(self, guide: Optional[Guide], tracker: Tracker) -> str:
         return answers.guide_answer(guide) if guide else answers.missing_guide_answer()
@@ -59,24 +76,11 @@ class Troubleshoot(ExplainGuide):
     """Pick the troubleshooting guide the message describes (by its keywords, or the
     button the citizen tapped); when none fits, show the general guide and the choices."""
 
-    prefix: str = ""
-
-    def guide(self, tracker: Tracker) -> Optional[Guide]:
-        chosen = [
-            e.get("value")
-            for e in tracker.latest_message.get("entities", [])
-            if e.get("entity") == "guide"
-        ]
-        if chosen and catalog().guide(str(chosen[0])):
-            return catalog().guide(str(chosen[0]))
-        found = catalog().troubleshooting(self.prefix, tracker.latest_message.get("text") or "")
-        return found[0] if found else None
-
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         try:
-            specific = self.guide(tracker)
+            specific = specific_guide(tracker, self.prefix)
             choices = [g for g in catalog().guides if g.key.startswith(self.prefix)]
             general = catalog().guide(self.guide_key)
         except SQLAlchemyError:
@@ -86,10 +90,7 @@ class Troubleshoot(ExplainGuide):
         if specific is not None:
             dispatcher.utter_message(
                 text=answers.guide_answer(specific),
-                buttons=[
-                    {"title": "Gặp cán bộ hỗ trợ", "payload": "/request_human"},
-                    *FEEDBACK_BUTTONS,
-                ],
+                buttons=[HUMAN_BUTTON, *FEEDBACK_BUTTONS],
             )
             return []
         intent = tracker.latest_message.get("intent", {}).get("name") or "greet"
@@ -107,7 +108,7 @@ class Troubleshoot(ExplainGuide):
 
 
 class ActionExplainCreateAccount(ExplainGuide):
-    action_name, guide_key = "action_explain_create_account", "create_account"
+    action_name, guide_key, prefix = "action_explain_create_account", "create_account", "account_"
     buttons = (
         ("Gặp lỗi khi đăng ký", "/report_account_problem"),
         ("VNeID mức 2 là gì?", "/ask_vneid"),

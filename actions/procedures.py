@@ -56,20 +56,27 @@ def _latest_entities(tracker: Tracker, name: str) -> List[str]:
 
 
 def find_procedure(tracker: Tracker) -> Found:
-    """Which procedure the citizen means now, using the conversation as context."""
+    """Which procedure the citizen means now, using the conversation as context.
+
+    The extracted mentions are tried first, then the whole message. A procedure we do not
+    cover named anywhere in the message ("thi bằng lái", "cấp sổ đỏ") is never answered
+    with a neighbour, nor with the procedure discussed before."""
     mentions = _latest_entities(tracker, "procedure")
     text = tracker.latest_message.get("text") or ""
+    ruled_out: Optional[str] = None
     for query in [*mentions, text]:
         resolution = resolver().resolve(query)
         if resolution.best is None:
             continue
         if resolver().rules_out(text, resolution.best.procedure.key):
-            return Found(unknown_mention=query)
+            ruled_out = ruled_out or query
+            continue
         if resolution.is_ambiguous:
             return Found(choices=tuple(c.procedure for c in resolution.top(3)))
         return Found(procedure=resolution.best.procedure)
-    if mentions:
-        return Found(unknown_mention=mentions[0])
+    unknown = ruled_out or (mentions[0] if mentions else None) or resolver().not_covered_in(text)
+    if unknown:
+        return Found(unknown_mention=unknown)
     key = tracker.get_slot("procedure")
     return Found(procedure=catalog().get(key) if key else None)
 
@@ -226,6 +233,8 @@ class ActionChooseProcedure(ProcedureQuestion):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
     ) -> List[EventType]:
         pending = tracker.get_slot("pending_question")
+        if pending not in ANSWERS and _beneficiary(tracker):
+            pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if found.procedure is not None and pending in ANSWERS:
             dispatcher.utter_message(
                 text=ANSWERS[pending](found.procedure, tracker), buttons=FEEDBACK_BUTTONS

@@ -277,7 +277,11 @@ def unknown_procedure_answer() -> str:
 
 
 def ask_which_procedure() -> str:
-    return "Anh/chị muốn hỏi về thủ tục nào ạ? Ví dụ: hộ chiếu, đăng ký thường trú, khai sinh."
+    return (
+        "Anh/chị muốn hỏi về thủ tục nào ạ? Ví dụ: hộ chiếu, đăng ký thường trú, khai sinh. "
+        f"Nếu thủ tục chưa có trong dữ liệu của Trợ lý, anh/chị tra cứu tại "
+        f"{settings.portal_search_url}."
+    )
 
 
 def ask_which_procedure_for_filing() -> str:

@@ -220,6 +220,11 @@ class ProcedureResolver:
         others = frozenset(self._others.findall(normalize(text or "")[:2000]))
         return bool(others - self._own_others.get(key, frozenset()))
 
+    def not_covered_in(self, text: str) -> Optional[str]:
+        """The first phrase of a procedure we do not cover that the text names, if any."""
+        found = self._others.search(normalize(text or "")[:2000])
+        return found.group(0) if found else None
+
     def resolve(self, text: str, limit: int = 5) -> Resolution:
         normalized = normalize(text or "")[:2000]
         if not normalized:

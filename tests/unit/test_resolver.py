@@ -140,3 +140,8 @@ def test_ca_cau_noi_thu_tuc_chua_co_thi_loai_thu_tuc_gan_giong(resolver):
     doi_bang_lai = resolver.resolve("bằng lái").best.procedure.key
     assert resolver.rules_out("em muốn thi bằng lái xe máy", doi_bang_lai)
     assert not resolver.rules_out("em muốn đổi bằng lái xe máy", doi_bang_lai)
+
+
+def test_tim_cum_tu_thu_tuc_chua_co_trong_cau(resolver):
+    assert resolver.not_covered_in("thủ tục cấp sổ đỏ lần đầu cần những gì") == "cap so do"
+    assert resolver.not_covered_in("lệ phí đăng ký thường trú") is None
