@@ -25,6 +25,10 @@ echo "valid"
 step "unit tests"
 python -m pytest tests/unit -q -p no:cacheprovider
 
+step "knowledge base on PostgreSQL (Debian postgresql, a throwaway server on loopback)"
+bash scripts/setup-postgres.sh
+python -m pytest tests/postgres -q -p no:cacheprovider
+
 step "train (skipped when nothing changed)"
 export TEST_MODEL="$ROOT/$(bash scripts/train.sh)"
 echo "model: $TEST_MODEL"
