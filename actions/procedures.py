@@ -94,21 +94,33 @@ def question_buttons(procedure: Procedure) -> List[Dict[str, str]]:
     ]
 
 
+# "5 trang", "3 bản": a count of pages or copies, when entity extraction missed it
+_COUNT = re.compile(r"(\d{1,4})\s*(?:trang|ban|bản|to|tờ|bo|bộ)\b", re.IGNORECASE)
+
+
 def _quantity(tracker: Tracker) -> Optional[int]:
-    for value in _latest_entities(tracker, "quantity"):
+    values = _latest_entities(tracker, "quantity")
+    counted = _COUNT.search(tracker.latest_message.get("text") or "")
+    for value in [*values, *([counted.group(1)] if counted else [])]:
         digits = re.sub(r"\D", "", value)
         if digits and 0 < int(digits) < 10_000:
             return int(digits)
     return None
 
 
-def _beneficiary(tracker: Tracker) -> Optional[str]:
+def _beneficiary(tracker: Tracker, procedure: Optional[Procedure] = None) -> Optional[str]:
+    """The group the citizen named: one of the procedure's fee groups found in the
+    message, else the extracted entity."""
+    if procedure is not None:
+        named = procedure.fees.group_named_in(tracker.latest_message.get("text") or "")
+        if named:
+            return named
     mentioned = _latest_entities(tracker, "beneficiary")
     return mentioned[0] if mentioned else None
 
 
 ANSWERS: Dict[str, Callable[[Procedure, Tracker], str]] = {
-    "fee": lambda p, t: answers.fee_answer(p, answers.today(), _beneficiary(t), _quantity(t)),
+    "fee": lambda p, t: answers.fee_answer(p, answers.today(), _beneficiary(t, p), _quantity(t)),
     "documents": lambda p, t: answers.documents_answer(p),
     "processing_time": lambda p, t: answers.processing_time_answer(p),
     "agency": lambda p, t: answers.agency_answer(p),
@@ -233,7 +245,7 @@ class ActionChooseProcedure(ProcedureQuestion):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
     ) -> List[EventType]:
         pending = tracker.get_slot("pending_question")
-        if pending not in ANSWERS and _beneficiary(tracker):
+        if pending not in ANSWERS and _beneficiary(tracker, found.procedure):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if found.procedure is not None and pending in ANSWERS:
             dispatcher.utter_message(

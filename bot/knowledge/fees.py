@@ -144,6 +144,22 @@ class FeeSchedule:
             seen.setdefault(fee.case, None)
         return list(seen)
 
+    def group_named_in(self, text: str) -> Optional[str]:
+        """The beneficiary group of this schedule a message names, if any: a listed member
+        or its first words ("nhà em thuộc hộ nghèo" → "ho ngheo", "người có công" →
+        "nguoi co cong"), the longest found. Independent of entity extraction."""
+        padded = f" {fold(text or '')} "
+        best: Optional[str] = None
+        for label in {fee.beneficiary for fee in self.fees if fee.beneficiary}:
+            for member in group_members(label):
+                words = member.split()
+                for size in range(len(words), 1, -1):
+                    phrase = " ".join(words[:size])
+                    if f" {phrase} " in padded and (best is None or len(phrase) > len(best)):
+                        best = phrase
+                        break
+        return best
+
     def beneficiaries(self) -> list[str]:
         groups = {fee.beneficiary for fee in self.fees if fee.beneficiary}
         return sorted(groups)

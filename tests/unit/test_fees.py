@@ -127,3 +127,12 @@ def test_doi_tuong_cong_dan_noi_thuoc_danh_sach_mien():
     assert belongs_to("người có công", "người có công với cách mạng")
     assert not belongs_to("người", "người có công với cách mạng")
     assert belongs_to("sinh viên", "sinh viên")
+
+
+def test_nhom_doi_tuong_duoc_nhan_ra_trong_cau_cua_cong_dan(catalog):
+    thuong_tru = next(p for p in catalog.procedures if p.code == "1.004222")
+    assert (
+        thuong_tru.fees.group_named_in("nhà em thuộc hộ nghèo, có phải nộp phí không") == "ho ngheo"
+    )
+    assert thuong_tru.fees.group_named_in("còn người có công thì sao") == "nguoi co cong"
+    assert thuong_tru.fees.group_named_in("lệ phí bao nhiêu") is None
