@@ -72,6 +72,15 @@ def find_procedure(tracker: Tracker) -> Found:
             ruled_out = ruled_out or query
             continue
         if resolution.is_ambiguous:
+            # a partial mention ("tam") may be ambiguous where the whole message is not
+            whole = resolver().resolve(text) if query != text else resolution
+            best = whole.best
+            if (
+                best
+                and not whole.is_ambiguous
+                and not resolver().rules_out(text, best.procedure.key)
+            ):
+                return Found(procedure=best.procedure)
             return Found(choices=tuple(c.procedure for c in resolution.top(3)))
         return Found(procedure=resolution.best.procedure)
     unknown = ruled_out or (mentions[0] if mentions else None) or resolver().not_covered_in(text)

@@ -17,7 +17,7 @@ from bot.db import engine_for, session_scope
 from bot.knowledge import loader
 from bot.knowledge.catalog import Catalog
 from bot.knowledge.resolver import ProcedureResolver
-from bot.knowledge.schema import HEAD, migrate
+from bot.knowledge.schema import HEAD, current_version, migrate
 from bot.settings import settings
 
 
@@ -58,8 +58,25 @@ def kb_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _loaded_catalog(args: argparse.Namespace) -> Optional[Catalog]:
+    """The loaded catalog, or None (with a message) when the database needs `kb load`."""
+    engine = engine_for(args.database or settings.kb_database_url)
+    with engine.connect() as connection:
+        version = current_version(connection)
+    if version < HEAD:
+        print(
+            f"The knowledge base database is at schema version {version} (latest {HEAD}): "
+            "run `python -m bot kb load` first.",
+            file=sys.stderr,
+        )
+        return None
+    return Catalog.from_database(args.database)
+
+
 def kb_search(args: argparse.Namespace) -> int:
-    catalog = Catalog.from_database(args.database)
+    catalog = _loaded_catalog(args)
+    if catalog is None:
+        return 1
     day = date.fromisoformat(args.date) if args.date else answers.today()
     resolution = ProcedureResolver.for_catalog(catalog).resolve(args.text)
     if args.json:
@@ -104,7 +121,9 @@ def kb_search(args: argparse.Namespace) -> int:
 
 
 def kb_export(args: argparse.Namespace) -> int:
-    catalog = Catalog.from_database(args.database)
+    catalog = _loaded_catalog(args)
+    if catalog is None:
+        return 1
 
     def plain(value: object) -> object:
         if isinstance(value, date):

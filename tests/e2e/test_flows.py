@@ -25,9 +25,13 @@ def test_loi_thue_bao_khong_khop_duoc_chi_cach_sua(conversation):
 
 
 def test_loi_tai_khoan_chung_chung_thi_cho_chon_loi(conversation):
-    reply = conversation()("đăng ký tài khoản bị lỗi hoài ad ơi")
+    say = conversation()
+    say("đăng ký tài khoản dịch vụ công thế nào")
+    reply = say("/report_account_problem")  # the «Gặp lỗi khi đăng ký» button
     payloads = [b["payload"] for b in reply[-1]["buttons"]]
     assert any('"guide": "account_no_otp"' in p for p in payloads)
+    chosen = texts(say('/report_account_problem{"guide": "account_sim_mismatch"}'))
+    assert "1414" in chosen
 
 
 def test_vneid_muc_2_o_dau(conversation):
