@@ -28,8 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bot.text import has_diacritics, normalize
-from tests.nlu.evaluate import _predict, _summary
+from bot.text import normalize
+from tests.nlu.evaluate import _predict, print_table, summaries
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "results" / "nlu-cross-validation.json"
@@ -125,9 +125,7 @@ def cross_validate(
         "folds": folds,
         "workers": workers,
         "training_seconds_per_fold": [round(s) for s in seconds],
-        "overall": _summary(rows),
-        "with_diacritics": _summary([r for r in rows if has_diacritics(r["text"])]),
-        "without_diacritics": _summary([r for r in rows if not has_diacritics(r["text"])]),
+        **summaries(rows),
         "per_intent_errors": _errors_by_intent(rows),
         "errors": [r for r in rows if r["intent"] != r["predicted_intent"]],
         "entity_errors": [
@@ -161,13 +159,7 @@ def missed(report: dict[str, Any], bars: dict[tuple[str, str], float]) -> list[s
 
 def print_report(report: dict[str, Any]) -> None:
     print(f"\nNLU {report['folds']}-fold cross-validation (pooled predictions)")
-    print(f"{'subset':20} {'n':>5} {'accuracy':>9} {'macro-F1':>9} {'entity-F1':>10}")
-    for subset in ("overall", "with_diacritics", "without_diacritics"):
-        s = report[subset]
-        print(
-            f"{subset:20} {s['examples']:>5} {s['intent_accuracy']:>9.3f} "
-            f"{s['intent_macro_f1']:>9.3f} {s['entity_f1']:>10.3f}"
-        )
+    print_table(report)
     print("errors per intent:", report["per_intent_errors"])
     for error in report["errors"][:25]:
         print(f"  ✗ {error['text']!r}: {error['intent']} → {error['predicted_intent']}")

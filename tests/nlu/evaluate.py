@@ -94,13 +94,9 @@ def evaluate(
     model: Path, test_files: tuple[Path, ...] = TEST_FILES, report_path: Path = REPORT
 ) -> dict[str, Any]:
     rows = [row for test_file in test_files for row in asyncio.run(_predict(model, test_file))]
-    with_marks = [r for r in rows if has_diacritics(r["text"])]
-    without_marks = [r for r in rows if not has_diacritics(r["text"])]
     report = {
         "model": model.name,
-        "overall": _summary(rows),
-        "with_diacritics": _summary(with_marks),
-        "without_diacritics": _summary(without_marks),
+        **summaries(rows),
         "errors": [r for r in rows if r["intent"] != r["predicted_intent"]],
     }
     report_path.parent.mkdir(exist_ok=True)
@@ -109,15 +105,31 @@ def evaluate(
     return report
 
 
-def print_report(report: dict[str, Any]) -> None:
-    print(f"\nNLU evaluation of {report['model']} on the held-out set")
+SUBSETS = ("overall", "with_diacritics", "without_diacritics")
+
+
+def summaries(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """The scores of all rows, and of those typed with and without diacritics."""
+    return {
+        "overall": _summary(rows),
+        "with_diacritics": _summary([r for r in rows if has_diacritics(r["text"])]),
+        "without_diacritics": _summary([r for r in rows if not has_diacritics(r["text"])]),
+    }
+
+
+def print_table(report: dict[str, Any]) -> None:
     print(f"{'subset':20} {'n':>5} {'accuracy':>9} {'macro-F1':>9} {'entity-F1':>10}")
-    for subset in ("overall", "with_diacritics", "without_diacritics"):
+    for subset in SUBSETS:
         s = report[subset]
         print(
             f"{subset:20} {s['examples']:>5} {s['intent_accuracy']:>9.3f} "
             f"{s['intent_macro_f1']:>9.3f} {s['entity_f1']:>10.3f}"
         )
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(f"\nNLU evaluation of {report['model']} on the held-out set")
+    print_table(report)
     for error in report["errors"][:15]:
         print(f"  ✗ {error['text']!r}: {error['intent']} → {error['predicted_intent']}")
 
