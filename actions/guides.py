@@ -7,7 +7,7 @@ buttons that naturally follow; the words come from the knowledge base.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -57,18 +57,22 @@ class ExplainGuide(Action):
     def text(self, guide: Optional[Guide], tracker: Tracker) -> str:
         return answers.guide_answer(guide) if guide else answers.missing_guide_answer()
 
+    def reply(self, tracker: Tracker) -> Tuple[str, List[Dict[str, str]]]:
+        """The answer's text and buttons."""
+        text = self.text(self.guide(tracker), tracker)
+        buttons = [{"title": title, "payload": payload} for title, payload in self.buttons]
+        return text, buttons + FEEDBACK_BUTTONS
+
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         try:
-            guide = self.guide(tracker)
-            text = self.text(guide, tracker)
+            text, buttons = self.reply(tracker)
         except SQLAlchemyError:
             logging.getLogger(__name__).exception("knowledge base unavailable")
             dispatcher.utter_message(text=KB_UNAVAILABLE)
             return []
-        buttons = [{"title": title, "payload": payload} for title, payload in self.buttons]
-        dispatcher.utter_message(text=text, buttons=buttons + FEEDBACK_BUTTONS)
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
@@ -76,35 +80,19 @@ class Troubleshoot(ExplainGuide):
     """Pick the troubleshooting guide the message describes (by its keywords, or the
     button the citizen tapped); when none fits, show the general guide and the choices."""
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        try:
-            specific = specific_guide(tracker, self.prefix)
-            choices = [g for g in catalog().guides if g.key.startswith(self.prefix)]
-            general = catalog().guide(self.guide_key)
-        except SQLAlchemyError:
-            logging.getLogger(__name__).exception("knowledge base unavailable")
-            dispatcher.utter_message(text=KB_UNAVAILABLE)
-            return []
+    def reply(self, tracker: Tracker) -> Tuple[str, List[Dict[str, str]]]:
+        specific = specific_guide(tracker, self.prefix)
         if specific is not None:
-            dispatcher.utter_message(
-                text=answers.guide_answer(specific),
-                buttons=[HUMAN_BUTTON, *FEEDBACK_BUTTONS],
-            )
-            return []
-        intent = tracker.latest_message.get("intent", {}).get("name") or "greet"
-        text = answers.guide_answer(general) if general else answers.missing_guide_answer()
+            return answers.guide_answer(specific), [HUMAN_BUTTON, *FEEDBACK_BUTTONS]
+        choices = [g for g in catalog().guides if g.key.startswith(self.prefix)]
+        text = self.text(catalog().guide(self.guide_key), tracker)
         if choices:
             text += "\nAnh/chị gặp lỗi nào dưới đây ạ?"
-        dispatcher.utter_message(
-            text=text,
-            buttons=[
-                {"title": g.title, "payload": f'/{intent}{{"guide": "{g.key}"}}'}
-                for g in choices[:5]
-            ],
-        )
-        return []
+        intent = tracker.latest_message.get("intent", {}).get("name") or "greet"
+        buttons = [
+            {"title": g.title, "payload": f'/{intent}{{"guide": "{g.key}"}}'} for g in choices[:5]
+        ]
+        return text, buttons
 
 
 class ActionExplainCreateAccount(ExplainGuide):
