@@ -14,16 +14,7 @@ else
   [ -x "$CHROMIUM" ] || missing+=("$CHROMIUM")
   [ -x "$CHROMEDRIVER" ] || missing+=("$CHROMEDRIVER")
   echo "setup-browser: missing ${missing[*]}; installing chromium chromium-driver"
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "setup-browser: need root or sudo" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  echo "setup-browser: apt-get update"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  echo "setup-browser: apt-get install -y chromium chromium-driver"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    chromium chromium-driver fonts-dejavu-core >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" chromium chromium-driver fonts-dejavu-core
   echo "setup-browser: installed"
 fi
 "$CHROMIUM" --version 2>/dev/null || echo "setup-browser: $CHROMIUM --version failed" >&2
