@@ -8,7 +8,6 @@ ambiguity buttons and "not in our data" are shared by all of them.
 from __future__ import annotations
 
 import logging
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
@@ -22,6 +21,7 @@ from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog, resolver
 from bot import answers
 from bot.knowledge.catalog import Procedure
+from bot.text import count_value, counts_in
 
 logger = logging.getLogger(__name__)
 
@@ -103,18 +103,14 @@ def question_buttons(procedure: Procedure) -> List[Dict[str, str]]:
     ]
 
 
-# "5 trang", "3 bản": a count of pages or copies, when entity extraction missed it
-_COUNT = re.compile(r"(\d{1,4})\s*(?:trang|ban|bản|to|tờ|bo|bộ)\b", re.IGNORECASE)
-
-
 def _quantity(tracker: Tracker) -> Optional[int]:
-    values = _latest_entities(tracker, "quantity")
-    counted = _COUNT.search(tracker.latest_message.get("text") or "")
-    for value in [*values, *([counted.group(1)] if counted else [])]:
-        digits = re.sub(r"\D", "", value)
-        if digits and 0 < int(digits) < 10_000:
-            return int(digits)
-    return None
+    """Pages or copies: the extracted entity ("5", "ba"), else a count in the message."""
+    for value in _latest_entities(tracker, "quantity"):
+        number = count_value(value)
+        if number is not None:
+            return number
+    counted = counts_in(tracker.latest_message.get("text") or "")
+    return counted[0][0] if counted else None
 
 
 def _beneficiary(tracker: Tracker, procedure: Optional[Procedure] = None) -> Optional[str]:

@@ -108,3 +108,46 @@ def normalize(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese mark (used to split evaluation sets)."""
     return strip_diacritics(nfc(text)) != nfc(text)
+
+
+# Counts of pages or copies for a fee ("5 trang", "ba bản", "2 bo"): the number only, the
+# way the `quantity` entity marks it. Matched on the diacritic-free text.
+NUMBER_WORDS: dict[str, int] = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+}
+_COUNT_RE = re.compile(
+    r"(?<!\w)(\d{1,4}|" + "|".join(NUMBER_WORDS) + r")\s*(?:trang|ban|to|bo|phieu)(?!\w)"
+)
+
+
+def count_value(number: str) -> int | None:
+    """The value of a count as typed: digits or a number word ("3", "ba", "Năm")."""
+    folded = fold(number)
+    digits = re.sub(r"\D", "", folded)
+    if digits:
+        return int(digits) if 0 < int(digits) < 10_000 else None
+    return NUMBER_WORDS.get(folded)
+
+
+def counts_in(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of each page or copy count in `text`, offsets into `text`.
+
+    Offsets need composed (NFC) text; a message typed with combining marks yields none,
+    and the caller falls back to whatever else it has."""
+    if nfc(text) != text:
+        return []
+    found = []
+    for match in _COUNT_RE.finditer(strip_diacritics(text).lower()):
+        value = count_value(match.group(1))
+        if value is not None:
+            found.append((value, match.start(1), match.end(1)))
+    return found

@@ -58,3 +58,13 @@ def looks_like_a_code(text: str) -> Optional[str]:
     """A token that seems meant as a dossier code but lacks the agency-date-serial shape."""
     match = _ATTEMPT.search(text or "")
     return match.group(0) if match else None
+
+
+def code_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Where dossier codes stand in a message: (start, end, well_formed) each; attempts
+    that lack the agency-date-serial shape come with well_formed False."""
+    spans = [(*m.span(), True) for m in _CODE.finditer(text or "")]
+    for match in _ATTEMPT.finditer(text or ""):
+        if not any(s < match.end() and match.start() < e for s, e, _ in spans):
+            spans.append((*match.span(), False))
+    return sorted(spans)

@@ -83,7 +83,6 @@ async def _predict(model: Path, test_file: Path) -> list[dict[str, Any]]:
                 "predicted_entities": [
                     {k: e[k] for k in ("entity", "start", "end")}
                     for e in parsed.get("entities", [])
-                    if e.get("extractor") == "DIETClassifier"
                 ],
             }
         )

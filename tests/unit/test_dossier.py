@@ -32,3 +32,13 @@ def test_ma_thieu_phan_van_duoc_nhan_ra_la_co_gang_nhap_ma():
     assert find_dossier_code("ma ho so G22.99-2609150012") is None
     assert looks_like_a_code("ma ho so G22.99-2609150012") == "G22.99-2609150012"
     assert looks_like_a_code("hồ sơ của tôi đến đâu rồi") is None
+
+
+def test_vi_tri_ma_ho_so_ca_khi_sai_dang():
+    from bot.knowledge.dossier import code_spans
+
+    text = "mã G22.99-260915-0012 và mã G22.99-2609-12"
+    assert [(text[s:e], ok) for s, e, ok in code_spans(text)] == [
+        ("G22.99-260915-0012", True),
+        ("G22.99-2609-12", False),
+    ]

@@ -62,3 +62,14 @@ def test_nhan_biet_cau_co_dau():
 )
 def test_dau_vao_la_khong_gay_loi(junk):
     assert isinstance(normalize(junk), str)
+
+
+def test_so_trang_so_ban_bang_so_va_bang_chu():
+    from bot.text import count_value, counts_in
+
+    assert counts_in("chứng thực 5 trang hết bn") == [(5, 11, 12)]
+    assert counts_in("chung thuc ba ban") == [(3, 11, 13)]
+    assert counts_in("Năm bản sao") == [(5, 0, 3)]
+    assert counts_in("năm nay có giảm phí không") == []
+    assert counts_in("hết 20k hả") == []
+    assert count_value("Ba") == 3 and count_value("12") == 12 and count_value("x") is None
