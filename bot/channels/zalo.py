@@ -35,6 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.answered import answering_every_message
 from bot.channels.zalo_tokens import (
     OAuthRefresher,
     SeenEvents,
@@ -458,6 +459,7 @@ class ZaloInput(InputChannel):
         await self.http.close()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = answering_every_message(on_new_message)
         zalo_webhook = Blueprint("zalo_webhook", __name__)
 
         @zalo_webhook.route("/", methods=["GET"])

@@ -326,6 +326,8 @@ def test_ask_for_a_human(widget):
     assert button.text == "Gặp nhân viên"
     assert "cán bộ" in widget.answer_to(button.click, "cán bộ")
     assert widget.texts(".tldvc-user") == ["Gặp nhân viên"]
+    # paused for staff: a further message is kept for them, and the citizen is told so
+    assert "ghi lại cho cán bộ" in widget.ask("hồ sơ của em đến đâu rồi", "ghi lại cho cán bộ")
 
 
 def test_start_over_clears_the_history_and_starts_a_new_session(widget):
