@@ -1,22 +1,37 @@
 """From what a citizen typed to the procedures they most likely mean, with a score.
 
-Stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter:
+Stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter;
+on top of it the resolver spells out short forms of procedure words ("gks", "xn", "cty",
+"hđ"), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
+nationality ("người Nhật", "khách Hàn Quốc") as "người/khách nước ngoài":
 1. anchors: exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary
    aware, longest span wins): "lam ho chieu het bn" -> "ho chieu"; when nothing matches
    exactly, fuzzy similarity of each alias against windows of about its length, for typos
-   such as "ho chiu" or "thuong chu" (letters dropped or misheard, never a word replaced:
-   "dang ky nuoi" is not "dang ky cuoi");
+   such as "ho chiu" or "thuong chu" (letters dropped or misheard, never a word replaced,
+   and never a common word taken for a name word: "dang ky nuoi" is not "dang ky cuoi",
+   "khi sinh" is not "khai sinh");
 2. specific over generic: a procedure whose own names hold the distinctive words (and
    pairs of them) of another procedure's anchor ("tạm trú" is inside "tạm trú theo danh
-   sách") starts just below that anchor, so the words that set it apart ("công nhân",
-   "ký túc xá") can lift it above the generic one;
+   sách") starts just below that anchor and is credited with its words, so a phrase
+   that sets it apart, from a name of it that starts with the anchor ("tạm trú cho |
+   công nhân", "ký túc xá"), lifts it above the generic one; without such a phrase (a
+   lone "ngoại" of "bà ngoại" is not "nước ngoài"; "xác nhận | tạm trú" does not start
+   with it) it stays well below;
 3. distinctive words: every procedure gains from the rare words of its names that the
    text contains (IDF-weighted); a procedure with no anchor is found by words alone only
-   when most of one of its names is in the text, in any order;
+   when most of one of its names is in the text, in any order, two of them side by side;
 4. not ours: a phrase naming a neighbouring procedure the knowledge base does not have
    ("thi bằng lái", "giải thể", "visa") rules out every procedure whose own names lack
    it, so "thi bằng lái" gets no procedure instead of "đổi bằng lái"; and when the only
-   procedures the text names are ruled out, words alone do not stand in for them.
+   procedures the text names are ruled out, words alone do not stand in for them;
+5. what is asked, not the circumstances: a name found only in a side clause ("... để
+   đăng ký kết hôn", "... vì đã lấy chồng", "khi bố mẹ chưa đăng ký kết hôn", "cưới vợ
+   rồi muốn ...", "... có cần giấy xác nhận ... không") scores below a name in the main
+   clause, the side clause adds no words, and a procedure we do not have named there
+   ("lý lịch tư pháp để xin visa") rules nothing out. A name starting inside or right
+   after another procedure's name is its object ("chứng thực bản sao | giấy khai sinh",
+   "sao y | bằng lái xe"): it scores below that name and its words count for nothing.
+   Both leave the lower procedure among the candidates.
 """
 
 from __future__ import annotations
@@ -24,12 +39,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from typing import Optional, Sequence
 
+import numpy as np
 import spacy
 from rapidfuzz.fuzz import ratio as similarity
+from rapidfuzz.process import cdist
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
@@ -44,10 +61,13 @@ WORDS_ONLY_BASE = 0.70  # a procedure found by distinctive words alone starts he
 WORDS_ONLY_MIN_IDF = 5.0  # ... and only when the shared words are this distinctive
 WORDS_ONLY_COVERAGE = 0.5  # ... and hold this share of one name's distinctive weight
 SPECIFIC_GAP = 0.06  # a procedure containing another's anchor starts this far below it
+BARE_GAP = 0.15  # ... or this far when the text has no other phrase of its names
 TRIGRAM_SHARE = 0.5  # an alias is compared only if the text has half of its trigrams
+SIDE_PENALTY = 0.15  # a name in a side clause, or the object of another name, scores less
 # Words that say nothing about which procedure is meant; a fuzzy window of only these
 # never counts ("dang ky" alone is not a procedure). Function words are here too: "o"
-# (ở), "co" (có), "moi" (mới) are in some names but in almost every message.
+# (ở), "co" (có), "moi" (mới), "nha" (nhà), "nguoi" (người), "di" (đi), "do" (do, đó),
+# "bi" (bị), "viet" (Việt Nam) are in some names but in almost every message.
 GENERIC_WORDS = frozenset(
     [
         "dang",
@@ -105,7 +125,135 @@ GENERIC_WORDS = frozenset(
         "la",
         "thi",
         "roi",
+        "nha",
+        "nguoi",
+        "di",
+        "den",
+        "len",
+        "qua",
+        "do",
+        "bi",
+        "khi",
+        "viet",
     ]
+)
+
+
+# Short forms of words in procedure names that `bot.text.normalize` leaves alone, in the
+# normalised form; whole words only. "hđ" (hợp đồng) is expanded before folding, since
+# "hd" without its đ is as often "hướng dẫn".
+SHORT_FORMS: dict[str, str] = {
+    "gks": "giay khai sinh",
+    "xn": "xac nhan",
+    "gxn": "giay xac nhan",
+    "xnthn": "xac nhan tinh trang hon nhan",
+    "xntthn": "xac nhan tinh trang hon nhan",
+    "tthn": "tinh trang hon nhan",
+    "cty": "cong ty",
+    "dn": "doanh nghiep",
+    "dkdn": "dang ky doanh nghiep",
+    "gpkd": "giay phep kinh doanh",
+    "gcn": "giay chung nhan",
+    "ds": "danh sach",
+    "ktx": "ky tuc xa",
+    "nc ngoai": "nuoc ngoai",
+    "csdl": "co so du lieu",
+    "csdlqg": "co so du lieu quoc gia",
+    "cmtnd": "chung minh nhan dan",
+}
+_SHORT_FORMS_RE = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, SHORT_FORMS), key=len, reverse=True)) + r")(?!\w)"
+)
+_HOP_DONG_RE = re.compile(r"(?<!\w)hđ(?!\w)", re.IGNORECASE)
+# A person or guest named by nationality is a foreigner ("người Nhật", "khách Hàn Quốc").
+# Not "người Anh" (also an elder brother), "người Ý", "người Bỉ" ("người y tế", "người
+# bị"), "người Tây", "người Thái", "người Hoa" (peoples of Viet Nam), "người lao động".
+NATIONALITIES = (
+    "my",
+    "nhat",
+    "nhat ban",
+    "han",
+    "han quoc",
+    "trieu tien",
+    "trung quoc",
+    "dai loan",
+    "hong kong",
+    "phap",
+    "duc",
+    "nga",
+    "uc",
+    "tay ban nha",
+    "bo dao nha",
+    "ha lan",
+    "thuy dien",
+    "thuy si",
+    "na uy",
+    "dan mach",
+    "phan lan",
+    "ba lan",
+    "sec",
+    "canada",
+    "thai lan",
+    "lao",
+    "campuchia",
+    "singapore",
+    "malaysia",
+    "indonesia",
+    "philippines",
+    "an do",
+    "chau au",
+    "chau phi",
+    "ngoai quoc",
+)
+_FOREIGNER_RE = re.compile(
+    r"(?<!\w)(nguoi|khach) ("
+    + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
+    + r")(?!\w)(?! dong| cong| rac)"
+)
+# Side clauses. After "để" (purpose), "vì" (reason), "khi" (time), "có cần", "bắt buộc"
+# (a requirement) comes a circumstance, up to the next "muốn"/"rồi"/"xong"; so do "đã" (done)
+# and the two words after it. Before "muốn" (the wish), "rồi" or "xong" (done first)
+# comes what happened first or what the wish is about.
+_SIDE_AFTER = frozenset(["de", "vi", "khi"])
+_DONE = "da"  # "đã" and the two words after it: "cho con gái đã lấy chồng ở tỉnh khác"
+_SIDE_AFTER_PAIRS = frozenset([("co", "can"), ("bat", "buoc")])
+_NOT_SIDE = frozenset([("de", "nghi"), ("vi", "pham"), ("vi", "tri"), ("vi", "du"), ("vi", "sao")])
+_SIDE_BEFORE = frozenset(["muon", "roi", "xong"])
+_CIRCUMSTANCES = frozenset(["vi", _DONE])  # a reason, something done: never what is asked
+# Generic words that only link others: a pair with one of them is no phrase of a name.
+_FUNCTION_WORDS = frozenset(
+    [
+        "cho",
+        "o",
+        "va",
+        "voi",
+        "cua",
+        "la",
+        "thi",
+        "de",
+        "da",
+        "khi",
+        "tai",
+        "trong",
+        "ve",
+        "tren",
+        "theo",
+        "co",
+        "khong",
+        "a",
+        "e",
+        "nao",
+        "nhu",
+        "gi",
+        "ra",
+        "roi",
+        "duoc",
+        "can",
+    ]
+)
+# Words too common to be a mistyped name word ("khi" is not "khai", "an" is not "dan").
+_NEVER_TYPOS = frozenset(
+    ["khi", "thi", "cho", "nay", "nhu", "voi", "cua", "neu", "nen", "nao", "sao", "ma", "la"]
 )
 
 
@@ -144,6 +292,13 @@ class _Anchor:
     score: float
     matched: str
     core: frozenset[str]
+    start: int  # token span of the match in the text
+    end: int
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The features of the matched span ("tam tru", "ky tam", "tam", "tru")."""
+        return frozenset(_word_features(self.matched.split()))
 
 
 @dataclass(frozen=True)
@@ -157,6 +312,11 @@ class _Alias:
     rare: tuple[str, ...]  # its distinctive (non-generic) words
     features: frozenset[str]
     core: frozenset[str]
+
+    def refines(self, core: frozenset[str]) -> bool:
+        """Does this name hold every core word of another name, starting with one of
+        them ("tạm trú theo danh sách" refines "tạm trú"; "xác nhận tạm trú" does not)?"""
+        return core <= self.features and bool(self.rare) and self.rare[0] in core
 
     @classmethod
     def of(cls, key: str, name: str) -> _Alias:
@@ -186,27 +346,52 @@ class ProcedureResolver:
         self._matcher = PhraseMatcher(self._nlp.vocab)
         self._procedures = {p.key: p for p in procedures}
         self._aliases: list[_Alias] = []
+        self._by_key: dict[str, list[_Alias]] = {}
         self._words: dict[str, frozenset[str]] = {}
-        self._others = _phrase_pattern(not_covered)
+        all_names = {
+            p.key: {_expand(normalize(a)) for a in (p.name, *p.aliases)} for p in procedures
+        }
+        # "li", "ki", "ti" are spellings of "ly", "ky", "ty" ("lí lịch", "chữ kí", "công ti")
+        vocabulary = {w for names in all_names.values() for name in names for w in name.split()}
+        self._spellings = {
+            w[:-1] + "i": w
+            for w in vocabulary
+            if len(w) > 1 and w.endswith("y") and w[-2] not in "aeiouy"
+        }
+        self._others = _phrase_pattern([self._prepare(p) for p in not_covered])
         self._own_others: dict[str, frozenset[str]] = {}
         for procedure in procedures:
-            names = {normalize(a) for a in (procedure.name, *procedure.aliases)}
+            names = {self._respell(n) for n in all_names[procedure.key]}
             names.discard("")
             aliases = [_Alias.of(procedure.key, name) for name in sorted(names)]
             self._aliases.extend(aliases)
+            self._by_key[procedure.key] = aliases
             self._matcher.add(procedure.key, [self._nlp.make_doc(a.text) for a in aliases])
             self._words[procedure.key] = frozenset().union(*(a.features for a in aliases))
             self._own_others[procedure.key] = frozenset(
                 phrase for name in names for phrase in self._others.findall(name)
             )
-        self._alias_trigrams = [_trigrams(alias.text) for alias in self._aliases]
-        self._trigram_index: dict[str, list[int]] = {}
-        for position, grams in enumerate(self._alias_trigrams):
+        alias_trigrams = [_trigrams(alias.text) for alias in self._aliases]
+        postings: dict[str, list[int]] = {}
+        for position, grams in enumerate(alias_trigrams):
             for gram in grams:
-                self._trigram_index.setdefault(gram, []).append(position)
+                postings.setdefault(gram, []).append(position)
+        self._trigram_index = {gram: np.array(p, dtype=np.intp) for gram, p in postings.items()}
+        # a name of only common words ("qua đời") is matched exactly, never as a typo
+        self._trigrams_needed = np.array(
+            [
+                TRIGRAM_SHARE * len(g) if a.rare else np.inf
+                for a, g in zip(self._aliases, alias_trigrams)
+            ]
+        )
         count = max(len(procedures), 1)
         document_frequency = Counter(word for words in self._words.values() for word in words)
         self._idf = {w: math.log(count / df) for w, df in document_frequency.items()}
+        # the procedures whose names have a word, so a text is scored only against those
+        self._holders: dict[str, set[str]] = {}
+        for key, words in self._words.items():
+            for word in words:
+                self._holders.setdefault(word, set()).add(key)
         # Every name as its distinctive features and their total weight, for words alone.
         self._name_features: dict[str, list[tuple[frozenset[str], float]]] = {}
         for alias in self._aliases:
@@ -217,25 +402,65 @@ class ProcedureResolver:
     def rules_out(self, text: str, key: str) -> bool:
         """Does the text name a procedure we do not cover that `key` is not ("thi bằng lái"
         rules out "đổi bằng lái" even when only "bằng lái" was extracted as the mention)?"""
-        others = frozenset(self._others.findall(normalize(text or "")[:2000]))
-        return bool(others - self._own_others.get(key, frozenset()))
+        normalized = self._prepare(text)
+        others = self._others_in(normalized, self._exact(normalized)[0])
+        return bool(frozenset(others) - self._own_others.get(key, frozenset()))
 
     def not_covered_in(self, text: str) -> Optional[str]:
-        """The first phrase of a procedure we do not cover that the text names, if any."""
-        found = self._others.search(normalize(text or "")[:2000])
-        return found.group(0) if found else None
+        """The first phrase of a procedure we do not cover that the text names, if any
+        (outside side clauses when the main clause names one of ours)."""
+        normalized = self._prepare(text)
+        others = self._others_in(normalized, self._exact(normalized)[0])
+        return others[0] if others else None
+
+    def _prepare(self, text: str) -> str:
+        """The text as compared: normalised, short forms expanded, spellings unified."""
+        return self._respell(_expand(normalize(_HOP_DONG_RE.sub("hợp đồng", text or ""))))[:2000]
+
+    def _respell(self, normalized: str) -> str:
+        if not any(w in self._spellings for w in normalized.split()):
+            return normalized
+        return " ".join(self._spellings.get(w, w) for w in normalized.split())
+
+    def _others_in(self, normalized: str, anchors: dict[str, _Anchor]) -> list[str]:
+        """Phrases of procedures we do not have, in order; one in a side clause does not
+        count when one of ours is named in the main clause ("lltp để xin visa")."""
+        found = list(self._others.finditer(normalized))
+        if found:
+            words = normalized.split()
+            side = _side_clauses(words)
+            if self._main_and_side(words, anchors, side):
+                found = [m for m in found if side[normalized.count(" ", 0, m.start())] != SIDE]
+        return [m.group(0) for m in found]
 
     def resolve(self, text: str, limit: int = 5) -> Resolution:
-        normalized = normalize(text or "")[:2000]
+        normalized = self._prepare(text)
         if not normalized:
             return Resolution(())
         words = normalized.split()
-        anchors = self._exact(normalized) or self._fuzzy(words)
-        features = set(_word_features(words))
-        others = frozenset(self._others.findall(normalized))
+        anchors, objects = self._exact(normalized)
+        if not anchors:
+            anchors = self._fuzzy(words)
+        side = _side_clauses(words)
+        if self._main_and_side(words, anchors, side):
+            # what the citizen asks for is named in the main clause: the side clauses
+            # lower the names found there and add no words
+            anchors = {
+                k: _lowered(a) if all(side[a.start : a.end]) else a for k, a in anchors.items()
+            }
+        else:
+            side = [MAIN] * len(words)
+        # nor do the words naming the object of another procedure ("sao y | bằng lái xe")
+        for i in objects:
+            side[i] = SIDE
+        features = set(_word_features(_main_words(words, side)))
+        others = frozenset(self._others_in(normalized, anchors))
         scored: list[tuple[Candidate, bool]] = []
+        # only procedures sharing a word with the text or holding an anchor's core
+        words_seen = features.union(*(a.core for a in anchors.values()))
+        keys = set(anchors).union(*(self._holders.get(f, ()) for f in words_seen))
         for key in self._procedures:
-            if others - self._own_others[key]:
+            if key not in keys or others - self._own_others[key]:
                 continue  # the text names a procedure we do not have, not this one
             found = self._score(key, anchors, features)
             if found is not None:
@@ -247,42 +472,82 @@ class ProcedureResolver:
         ranked = sorted((candidate for candidate, _ in scored), key=lambda c: -c.score)
         return Resolution(tuple(ranked[:limit]))
 
+    def _main_and_side(
+        self, words: list[str], anchors: dict[str, _Anchor], side: list[int]
+    ) -> bool:
+        """True when the text has side clauses and its main clause names a procedure;
+        after "vì" or "đã" (a reason, something done) it is enough that the main clause
+        holds a distinctive word of one ("xóa tên em khỏi sổ hộ khẩu vì đã lấy chồng")."""
+        return any(side) and (
+            any(not all(side[a.start : a.end]) for a in anchors.values())
+            or (
+                not _CIRCUMSTANCES.isdisjoint(words)
+                and any(
+                    part == MAIN and word not in GENERIC_WORDS and word in self._idf
+                    for word, part in zip(words, side)
+                )
+            )
+        )
+
     def _score(
         self, key: str, anchors: dict[str, _Anchor], features: set[str]
     ) -> Optional[tuple[Candidate, bool]]:
         """Start from the procedure's own anchor, one it specialises, or its words alone;
-        then add the weight of its distinctive words that the text contains. The flag is
-        True when the start was an anchor."""
+        then add the weight of its distinctive words that the text contains. A procedure
+        starting from another's anchor also gets the words of that anchor it lacks ("làm
+        tạm trú" counts as much for "tạm trú theo danh sách" as for "tạm trú"), so only
+        the words that set it apart decide. The flag is True when the start was an anchor."""
         procedure_words = self._words[key]
         shared = features & procedure_words
-        evidence = sum(self._idf[w] for w in shared)
-        starts = [(a.score, a.matched) for a in anchors.values() if a.key == key] + [
-            (a.score - SPECIFIC_GAP, a.matched)
-            for a in anchors.values()
-            if a.key != key and a.core and a.core <= procedure_words
+        evidence = self._weight(shared)
+        starts = [
+            (a.score + WORD_BONUS * evidence, a.matched) for a in anchors.values() if a.key == key
         ]
+        for a in anchors.values():
+            if a.key == key or not a.core or not a.core <= procedure_words:
+                continue
+            # names of this procedure making the anchor specific: the anchor comes first
+            # ("tạm trú | theo danh sách"), not as an object ("xác nhận | tạm trú");
+            # what sets it apart is a phrase of such a name that the anchor's procedure
+            # lacks ("công nhân"), not a lone syllable ("ngoại" is not "nước ngoài",
+            # "tỉnh" not "tình trạng") nor a pair with "cho", "ở"
+            names = [alias.features for alias in self._by_key[key] if alias.refines(a.core)]
+            apart = (shared & frozenset().union(*names)) - self._words[a.key]
+            gap = SPECIFIC_GAP if any(map(_is_phrase, apart)) else BARE_GAP
+            inherited = (a.words & features & self._words[a.key]) - procedure_words
+            bonus = WORD_BONUS * (evidence + self._weight(inherited))
+            starts.append((a.score - gap + bonus, a.matched))
         if starts:
-            base, matched = max(starts)
+            score, matched = max(starts)
         elif evidence >= WORDS_ONLY_MIN_IDF and self._coverage(key, shared):
-            base, matched = WORDS_ONLY_BASE, " ".join(sorted(shared))
+            score, matched = WORDS_ONLY_BASE + WORD_BONUS * evidence, " ".join(sorted(shared))
         else:
             return None
-        score = round(base + WORD_BONUS * evidence, 4)
-        return Candidate(self._procedures[key], score, matched), bool(starts)
+        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts)
+
+    def _weight(self, words: set[str]) -> float:
+        return sum(self._idf[w] for w in words)
 
     def _coverage(self, key: str, shared: set[str]) -> bool:
-        """True when the text holds most of the distinctive weight of one of the names."""
+        """True when the text holds most of one of the names: of its distinctive weight,
+        half of its words and pairs ("nhân viên" alone is not "tạm trú cho nhân
+        viên"), and two of its words side by side ("mở ... cơ quan" is not "mở quán")."""
         return any(
-            sum(self._idf[f] for f in features & shared) >= WORDS_ONLY_COVERAGE * weight
+            self._weight(held) >= WORDS_ONLY_COVERAGE * weight
+            and len(held) >= WORDS_ONLY_COVERAGE * len(features)
+            and any(map(_is_phrase, held))
             for features, weight in self._name_features.get(key, ())
+            for held in [features & shared]
         )
 
-    def _exact(self, normalized: str) -> dict[str, _Anchor]:
+    def _exact(self, normalized: str) -> tuple[dict[str, _Anchor], frozenset[int]]:
+        """The best exact name of each procedure in the text, and the positions of the
+        words that are only the object of another procedure's name."""
         doc = self._nlp.make_doc(normalized)
         matches = self._matcher(doc)
         spans = [doc[start:end] for _, start, end in matches]
         kept = {(s.start, s.end) for s in filter_spans(spans)}
-        best: dict[str, _Anchor] = {}
+        found: list[_Anchor] = []
         for match_id, start, end in matches:
             key = self._nlp.vocab.strings[match_id]
             # A span swallowed by a longer alias of another procedure does not count.
@@ -291,47 +556,82 @@ class ProcedureResolver:
             )
             length = end - start
             score = round((1.0 if not covered else 0.9) + min(length, 6) * 0.01, 4)
-            if key not in best or score > best[key].score:
-                text = doc[start:end].text
-                best[key] = _Anchor(key, score, text, _core(text.split()))
-        return best
+            text = doc[start:end].text
+            found.append(_Anchor(key, score, text, _core(text.split()), start, end))
+        # an object and the longer names of the same procedure overlapping it ("sao y |
+        # giấy khai sinh cho con": "khai sinh cho con" is the same object)
+        objects = [a for a in found if _is_object(a, found)]
+        best: dict[str, _Anchor] = {}
+        aside: set[int] = set()
+        heads: set[int] = set()
+        for anchor in found:
+            span = range(anchor.start, anchor.end)
+            if any(
+                o.key == anchor.key and o.start < anchor.end and anchor.start < o.end
+                for o in objects
+            ):
+                aside.update(span)
+                anchor = _lowered(anchor)
+            else:
+                heads.update(span)
+            if anchor.key not in best or anchor.score > best[anchor.key].score:
+                best[anchor.key] = anchor
+        return best, frozenset(aside - heads)
 
     def _fuzzy(self, words: list[str]) -> dict[str, _Anchor]:
         """Best similarity of each plausible alias to a window of about its length.
 
         A character-trigram index keeps only aliases that share at least half of their
-        trigrams with the text (a typo leaves most of them intact), a multi-word alias is
-        compared only with windows sharing one of its words, and rapidfuzz's `ratio`
-        (normalised Indel similarity, in C++) stops early below the threshold. A window
-        that passes must still look like a typo of the alias word by word (`_typo_of`)."""
-        shared = Counter(
-            position
+        trigrams with the text (a typo leaves most of them intact); rapidfuzz compares
+        them with every window of their length give or take a word in one C++ call per
+        length (`cdist`, normalised Indel similarity, cut off below the threshold). A
+        window that passes must share a word with a multi-word alias (a typo rarely
+        breaks every word) and look like a typo of it word by word (`_typo_of`)."""
+        postings = [
+            self._trigram_index[gram]
             for gram in _trigrams(" ".join(words))
-            for position in self._trigram_index.get(gram, ())
-        )
-        best: dict[str, _Anchor] = {}
-        cutoff = FUZZY_THRESHOLD * 100
-        windows: dict[int, list[tuple[str, frozenset[str]]]] = {}
-        for position, count in shared.items():
-            if count < TRIGRAM_SHARE * len(self._alias_trigrams[position]):
-                continue
-            alias = self._aliases[position]
-            for width in {max(len(alias.words) - 1, 1), len(alias.words), len(alias.words) + 1}:
+            if gram in self._trigram_index
+        ]
+        if not postings:
+            return {}
+        shared = np.bincount(np.concatenate(postings), minlength=len(self._aliases))
+        by_length: dict[int, list[int]] = {}
+        for position in np.flatnonzero(shared >= self._trigrams_needed).tolist():
+            by_length.setdefault(len(self._aliases[position].words), []).append(position)
+        windows: dict[int, list[tuple[str, frozenset[str], int]]] = {}
+        hits: list[tuple[float, int, int, int]] = []  # similarity, alias, width, window
+        for length, positions in by_length.items():
+            texts = [self._aliases[position].text for position in positions]
+            for width in {max(length - 1, 1), length, length + 1}:
                 if width not in windows:
                     windows[width] = _windows(words, width)
-                for window_text, window_words in windows[width]:
-                    # a typo rarely breaks every word: a multi-word alias needs one intact
-                    if len(alias.words) > 1 and alias.word_set.isdisjoint(window_words):
-                        continue
-                    # only a window that beats this procedure's best so far is checked
-                    found = best.get(alias.key)
-                    floor = max(cutoff, found.score / FUZZY_WEIGHT * 100) if found else cutoff
-                    percent = similarity(alias.text, window_text, score_cutoff=floor)
-                    score = round(percent / 100 * FUZZY_WEIGHT, 4)
-                    if not percent or (found and score <= found.score):
-                        continue
-                    if _typo_of(alias.rare, window_words):
-                        best[alias.key] = _Anchor(alias.key, score, window_text, alias.core)
+                if not windows[width]:
+                    continue
+                matrix = cdist(
+                    texts,
+                    [window[0] for window in windows[width]],
+                    scorer=similarity,
+                    score_cutoff=FUZZY_THRESHOLD * 100,
+                    dtype=np.float64,
+                    workers=1,
+                )
+                for row, column in zip(*matrix.nonzero()):
+                    hits.append((float(matrix[row, column]), positions[row], width, column))
+        best: dict[str, _Anchor] = {}
+        for percent, position, width, column in sorted(hits, key=lambda hit: -hit[0]):
+            alias = self._aliases[position]
+            window_text, window_words, start = windows[width][column]
+            if alias.key in best or (
+                len(alias.words) > 1 and alias.word_set.isdisjoint(window_words)
+            ):
+                continue
+            if _typo_of(alias.rare, window_words) and (
+                width > len(alias.words) or _typo_of(_rare(window_words), alias.word_set)
+            ):
+                score = round(percent / 100 * FUZZY_WEIGHT, 4)
+                best[alias.key] = _Anchor(
+                    alias.key, score, window_text, alias.core, start, start + width
+                )
         return best
 
 
@@ -359,14 +659,36 @@ def _typo_of(rare: Sequence[str], window_words: frozenset[str]) -> bool:
     """True when the window could be the alias mistyped: letters dropped, doubled, swapped
     or misheard inside words ("chiu" for "chieu", "cuco" for "cuoc", "chu" for "tru"),
     words run together ("kethon"), but no distinctive word replaced by another, so
-    "dang ky nuoi" is not "dang ky cuoi"."""
+    "dang ky nuoi" is not "dang ky cuoi" (checked both ways when the window is no
+    longer than the alias: "hoa nho" is not "o nho")."""
     return all(any(_looks_like(word, other) for other in window_words) for word in rare)
 
 
+def _is_phrase(feature: str) -> bool:
+    """A pair of words without a function word in it ("cong nhan", "tuc xa", not "tru cho")."""
+    return " " in feature and _FUNCTION_WORDS.isdisjoint(feature.split())
+
+
+def _rare(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(w for w in words if w not in GENERIC_WORDS)
+
+
+@lru_cache(maxsize=65536)
 def _looks_like(word: str, other: str) -> bool:
+    """Could `other` be `word` mistyped? Never when either is a short word or `other` a
+    common one ("an" is not "dan", "qua" not "quan", "khi" not "khai"); letters added
+    or dropped only a few at a time, or words run together ("hon" is not "phuong", but
+    "kethon" is "ket hon")."""
+    if other == word:
+        return True
+    if min(len(word), len(other)) < 3 or other in _NEVER_TYPOS or other in GENERIC_WORDS:
+        return False
+    short, long = sorted((word, other), key=len)
     return (
-        _is_subsequence(word, other)
-        or _is_subsequence(other, word)
+        (
+            _is_subsequence(short, long)
+            and (len(long) - len(short) <= 2 or long.startswith(short) or long.endswith(short))
+        )
         or sorted(word) == sorted(other)
         or _sounds_like(word) == _sounds_like(other)
     )
@@ -397,11 +719,72 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
-def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str]]]:
-    """Every run of `width` words that is not only generic words: (text, its words)."""
-    runs = (words[start : start + width] for start in range(max(len(words) - width + 1, 1)))
+def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str], int]]:
+    """Every run of `width` words that is not only generic words: (text, words, start)."""
+    runs = (
+        (words[start : start + width], start) for start in range(max(len(words) - width + 1, 1))
+    )
     return [
-        (" ".join(run), frozenset(run))
-        for run in runs
+        (" ".join(run), frozenset(run), start)
+        for run, start in runs
         if run and not all(w in GENERIC_WORDS for w in run)
     ]
+
+
+def _expand(normalized: str) -> str:
+    """Short forms of procedure words spelt out; foreigners named by nationality."""
+    return _FOREIGNER_RE.sub(
+        r"\1 nuoc ngoai", _SHORT_FORMS_RE.sub(lambda m: SHORT_FORMS[m.group(1)], normalized)
+    )
+
+
+MAIN, TOPIC, SIDE = 0, 1, 2  # what a word of the text is part of
+
+
+def _side_clauses(words: Sequence[str]) -> list[int]:
+    """For each word: MAIN (what the citizen asks for), TOPIC (before "muốn", "rồi",
+    "xong": what happened first, or the thing the wish is about, "hợp đồng này muốn
+    chứng thực") or SIDE (a purpose, reason, time, something done, a requirement)."""
+    side = [MAIN] * len(words)
+    wishes = [i for i, w in enumerate(words) if w in _SIDE_BEFORE]
+    if wishes:
+        side[: wishes[-1] + 1] = [TOPIC] * (wishes[-1] + 1)
+    for i, word in enumerate(words):
+        pair = (word, words[i + 1] if i + 1 < len(words) else "")
+        if pair in _NOT_SIDE or not (
+            word in _SIDE_AFTER or pair in _SIDE_AFTER_PAIRS or word == _DONE
+        ):
+            continue
+        end = next((j for j in wishes if j > i), len(words))
+        if word == _DONE:
+            end = min(end, i + 3)
+        side[i:end] = [SIDE] * (end - i)
+    return side
+
+
+def _main_words(words: list[str], side: list[int]) -> list[str]:
+    """The words outside side clauses; a "|" in place of each keeps pairs from spanning
+    one (it is in no name)."""
+    kept: list[str] = []
+    for word, part in zip(words, side):
+        if part != SIDE:
+            kept.append(word)
+        elif kept and kept[-1] != "|":
+            kept.append("|")
+    return kept
+
+
+def _is_object(anchor: _Anchor, others: Sequence[_Anchor]) -> bool:
+    """True when the name starts inside or right after another procedure's name and does
+    not refine it: "chứng thực bản sao | giấy khai sinh", "sao y | cccd"."""
+    return any(
+        other.key != anchor.key
+        and other.start < anchor.start <= other.end
+        and anchor.end > other.end
+        and not other.core <= anchor.words
+        for other in others
+    )
+
+
+def _lowered(anchor: _Anchor) -> _Anchor:
+    return replace(anchor, score=round(anchor.score - SIDE_PENALTY, 4))

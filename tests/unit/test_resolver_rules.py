@@ -1,0 +1,139 @@
+"""The resolver's rules for longer messages: side clauses, objects, short forms, foreigners."""
+
+import pytest
+
+KET_HON = "dang-ky-ket-hon-cong-dan-viet-nam-cu-tru-trong-nuoc"
+DOC_THAN = "cap-giay-xac-nhan-tinh-trang-hon-nhan"
+KHAI_SINH = "1.001193"
+XOA_THUONG_TRU = "xoa-dang-ky-thuong-tru"
+TACH_HO = "tach-ho"
+LLTP = "3.000333"
+CAN_CUOC = "2.000200"
+BAN_SAO = "chung-thuc-ban-sao-tu-ban-chinh-giay-to-van-ban"
+GPLX = "3.000346"
+TRICH_LUC = "cap-ban-sao-trich-luc-ho-tich"
+TAM_TRU = "dang-ky-tam-tru-gia-han-tam-tru"
+TAM_TRU_DANH_SACH = "dang-ky-tam-tru-theo-danh-sach-gia-han-tam-tru-theo-danh-sach"
+TAM_TRU_NUOC_NGOAI = "khai-bao-tam-tru-cho-nguoi-nuoc-ngoai-tai-viet-nam"
+XAC_NHAN_CU_TRU = "xac-nhan-thong-tin-ve-cu-tru"
+HOP_DONG = "chung-thuc-hop-dong-giao-dich"
+
+
+def keys(resolver, text, n=3):
+    return [c.procedure.key for c in resolver.resolve(text).top(n)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked", "circumstance"),
+    [
+        ("xin giấy độc thân để đăng ký kết hôn ở tỉnh khác", DOC_THAN, KET_HON),
+        ("dang ky khai sinh cho con khi bo me chua dang ky ket hon", KHAI_SINH, KET_HON),
+        ("xóa tên em gái khỏi sổ hộ khẩu vì đã lấy chồng xa", XOA_THUONG_TRU, KET_HON),
+        ("cắt khẩu cho con gái đã lấy chồng ở tỉnh khác", XOA_THUONG_TRU, KET_HON),
+        ("cưới vợ rồi muốn tách hộ", TACH_HO, KET_HON),
+        ("dang ky ket hon co can giay xac nhan tinh trang hon nhan khong", KET_HON, DOC_THAN),
+    ],
+)
+def test_thu_tuc_trong_menh_de_phu_xep_sau_nhung_van_la_ung_vien(
+    resolver, typed, asked, circumstance
+):
+    found = keys(resolver, typed)
+    assert found[0] == asked
+    assert circumstance in found
+
+
+def test_menh_de_phu_khong_co_thu_tuc_chinh_thi_khong_bi_ha(resolver):
+    # "để" with nothing named before it: what follows is what the citizen wants
+    assert keys(resolver, "cần những giấy tờ gì để làm hộ chiếu")[0] == "1.001456"
+    assert keys(resolver, "bé nhà mình mới đẻ, làm khai sinh ở xã nào")[0] == KHAI_SINH
+
+
+def test_thu_tuc_chua_co_trong_menh_de_phu_khong_loai_thu_tuc_chinh(resolver):
+    text = "làm lý lịch tư pháp để nộp hồ sơ xin visa"
+    assert keys(resolver, text)[0] == LLTP
+    assert not resolver.rules_out(text, resolver.resolve(text).best.procedure.key)
+    # ... but with nothing of ours in the main clause it still rules out
+    assert resolver.resolve("cần gì để xin visa").best is None
+    assert resolver.not_covered_in("cần gì để xin visa") == "visa"
+
+
+@pytest.mark.parametrize(
+    ("typed", "head", "object_"),
+    [
+        ("sao y cccd 5 bản", BAN_SAO, CAN_CUOC),
+        ("sao y bằng lái xe 2 bản", BAN_SAO, GPLX),
+        ("chứng thực bản sao giấy khai sinh tại ubnd phường", BAN_SAO, TRICH_LUC),
+        ("xin chứng thực bản sao hộ chiếu", BAN_SAO, "1.001456"),
+    ],
+)
+def test_ten_ngay_sau_ten_khac_la_doi_tuong_cua_no(resolver, typed, head, object_):
+    found = keys(resolver, typed)
+    assert found[0] == head
+    assert object_ in found
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("xin giay xn cu tru", XAC_NHAN_CU_TRU),
+        ("lam gks cho con moi de", KHAI_SINH),
+        ("công chứng HĐ tặng cho nhà cho con gái", HOP_DONG),
+        ("xin lí lịch tư pháp", LLTP),
+        ("xac nhan chu ki tren don", "chung-thuc-chu-ky-trong-giay-to-van-ban"),
+        ("tạm trú theo ds cho công nhân", TAM_TRU_DANH_SACH),
+    ],
+)
+def test_viet_tat_va_cach_viet_i_y(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "cho thuê căn hộ cho người Nhật thì khai báo tạm trú ra sao",
+        "nhà nghỉ có khách Hàn Quốc ở thì báo ai",
+        "chồng người Hàn sang VN ở nhà vợ, khai báo tạm trú thế nào",
+    ],
+)
+def test_nguoi_mang_quoc_tich_khac_la_nguoi_nuoc_ngoai(resolver, typed):
+    assert keys(resolver, typed)[0] == TAM_TRU_NUOC_NGOAI
+
+
+def test_nguoi_nuoc_ngoai_theo_quoc_tich_loai_thu_tuc_cho_cong_dan(resolver):
+    assert resolver.resolve("lấy chồng người Hàn Quốc đăng ký kết hôn ở đâu").best is None
+    # "người lao động", "người Thái" (a people of Viet Nam) are not foreigners
+    assert keys(resolver, "đăng ký tạm trú cho người lao động")[0] == TAM_TRU_DANH_SACH
+    assert resolver.not_covered_in("người Thái ở Sơn La làm căn cước") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        # "ngoại" of "bà ngoại" is not "nước ngoài", "tỉnh" is not "tình trạng"
+        ("đăng ký tạm trú cho con ở với bà ngoại", TAM_TRU),
+        ("dang ky ket hon khac tinh", KET_HON),
+        ("đăng ký tạm trú cho 50 công nhân", TAM_TRU_DANH_SACH),
+    ],
+)
+def test_thu_tuc_cu_the_can_mot_cum_tu_rieng_moi_vuot_thu_tuc_chung(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
+
+
+@pytest.mark.parametrize("typed", ["khi sinh con", "giấy chứng nhận an toàn", "chung nhan an"])
+def test_tu_thong_dung_khong_phai_loi_go_cua_ten_thu_tuc(resolver, typed):
+    # "khi" is not a typo of "khai", "an" is not "dân" of "chứng minh nhân dân"
+    assert resolver.resolve(typed).best is None
+
+
+@pytest.mark.parametrize(
+    "absent",
+    [
+        "đổi bằng lái xe nước ngoài sang bằng Việt Nam",
+        "thi bằng b2 ở đâu",
+        "thủ tục ly hôn thuận tình",
+        "xin cấp giấy chứng nhận an toàn thực phẩm cho quán ăn",
+        "thủ tục nhập quốc tịch Việt Nam",
+    ],
+)
+def test_them_thu_tuc_chua_co(resolver, absent):
+    assert resolver.resolve(absent).best is None
