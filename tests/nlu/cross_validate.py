@@ -39,12 +39,13 @@ BARS = {
     ("overall", "entity_f1"): 0.90,
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
-# what `make test` enforces today: just under the last measured figures, so a change that
-# makes the NLU worse fails while the bars above are still being worked towards
+# what `make test` enforces today: issue 4's bar where it is met (entity F1, 0.922 measured),
+# and just under the last measured figures where it is not yet (intent macro-F1 0.889 overall,
+# 0.878 without diacritics), so a change that makes the NLU worse fails
 FLOORS = {
-    ("overall", "intent_macro_f1"): 0.85,
-    ("overall", "entity_f1"): 0.75,
-    ("without_diacritics", "intent_macro_f1"): 0.85,
+    ("overall", "intent_macro_f1"): 0.87,
+    ("overall", "entity_f1"): 0.90,
+    ("without_diacritics", "intent_macro_f1"): 0.86,
 }
 
 
