@@ -95,6 +95,11 @@ def test_thu_tuc_cu_the_thang_thu_tuc_chung_khi_co_tu_phan_biet(resolver, typed,
         "đăng ký kết hôn với người nước ngoài",
         "xin visa cho chồng",
         "đăng ký lại khai sinh",
+        "đổi bằng lái xe nước ngoài sang bằng Việt Nam",
+        "thi bằng b2 ở đâu",
+        "thủ tục ly hôn thuận tình",
+        "xin cấp giấy chứng nhận an toàn thực phẩm cho quán ăn",
+        "thủ tục nhập quốc tịch Việt Nam",
     ],
 )
 def test_thu_tuc_lan_can_khong_co_thi_khong_chon_thu_tuc_gan_nhat(resolver, absent):

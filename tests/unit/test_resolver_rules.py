@@ -123,17 +123,3 @@ def test_thu_tuc_cu_the_can_mot_cum_tu_rieng_moi_vuot_thu_tuc_chung(resolver, ty
 def test_tu_thong_dung_khong_phai_loi_go_cua_ten_thu_tuc(resolver, typed):
     # "khi" is not a typo of "khai", "an" is not "dân" of "chứng minh nhân dân"
     assert resolver.resolve(typed).best is None
-
-
-@pytest.mark.parametrize(
-    "absent",
-    [
-        "đổi bằng lái xe nước ngoài sang bằng Việt Nam",
-        "thi bằng b2 ở đâu",
-        "thủ tục ly hôn thuận tình",
-        "xin cấp giấy chứng nhận an toàn thực phẩm cho quán ăn",
-        "thủ tục nhập quốc tịch Việt Nam",
-    ],
-)
-def test_them_thu_tuc_chua_co(resolver, absent):
-    assert resolver.resolve(absent).best is None
