@@ -18,7 +18,6 @@ judgement of *where* a procedure or group is mentioned, but takes the *edges* fr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -33,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge.dossier import code_spans
+from bot.nlu.model_files import read_json, write_json
 from bot.text import counts_in
 
 PHRASES_FILE = "phrases.json"
@@ -138,11 +138,7 @@ class EntitySpans(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> EntitySpans:
-        try:
-            with model_storage.read_from(resource) as directory:
-                stored = json.loads((directory / PHRASES_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            stored = {}
+        stored = read_json(model_storage, resource, PHRASES_FILE, {})
         books = {name: PhraseBook(tuple(p) for p in phrases) for name, phrases in stored.items()}
         return cls(config, model_storage, resource, books)
 
@@ -155,11 +151,8 @@ class EntitySpans(GraphComponent):
                     inside = tokens_within(tokens, entity["start"], entity["end"])
                     phrases[entity["entity"]].add(phrase_of(tokens, inside))
         self.books = {name: PhraseBook(found) for name, found in phrases.items()}
-        with self._storage.write_to(self._resource) as directory:
-            stored = {name: sorted(list(p) for p in found) for name, found in phrases.items()}
-            (directory / PHRASES_FILE).write_text(
-                json.dumps(stored, ensure_ascii=False), encoding="utf-8"
-            )
+        stored = {name: sorted(list(p) for p in found) for name, found in phrases.items()}
+        write_json(self._storage, self._resource, PHRASES_FILE, stored)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -240,16 +233,13 @@ class EntitySpans(GraphComponent):
 
 def _merge_overlapping(spans: Dict[Tuple[int, int], float]) -> Dict[Tuple[int, int], float]:
     """Token spans that overlap become one, keeping the higher confidence."""
-    merged: Dict[Tuple[int, int], float] = {}
+    merged: List[Tuple[int, int, float]] = []
     for (first, last), confidence in sorted(spans.items()):
-        if merged:
-            (prev_first, prev_last), prev_conf = list(merged.items())[-1]
-            if first <= prev_last:
-                del merged[(prev_first, prev_last)]
-                merged[(prev_first, max(last, prev_last))] = max(confidence, prev_conf)
-                continue
-        merged[(first, last)] = confidence
-    return merged
+        if merged and first <= merged[-1][1]:
+            prev_first, prev_last, prev_conf = merged.pop()
+            first, last, confidence = prev_first, max(last, prev_last), max(confidence, prev_conf)
+        merged.append((first, last, confidence))
+    return {(first, last): confidence for first, last, confidence in merged}
 
 
 def _entity(name: str, text: str, start: int, end: int, confidence: float) -> Dict[str, Any]:

@@ -12,7 +12,6 @@ with no words at all ("???", emoji) is not understood.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Set
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.model_files import read_json, write_json
 from bot.text import normalize
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -82,11 +82,7 @@ class UnknownWordsFallback(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> UnknownWordsFallback:
-        try:
-            with model_storage.read_from(resource) as directory:
-                words = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            words = []
+        words = read_json(model_storage, resource, VOCABULARY_FILE, [])
         return cls(config, model_storage, resource, set(words))
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -95,10 +91,7 @@ class UnknownWordsFallback(GraphComponent):
             for example in training_data.training_examples
             for word in words_of(example.get(TEXT) or "")
         }
-        with self._storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(
-                json.dumps(sorted(self.vocabulary), ensure_ascii=False), encoding="utf-8"
-            )
+        write_json(self._storage, self._resource, VOCABULARY_FILE, sorted(self.vocabulary))
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
