@@ -3,13 +3,17 @@
 Stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter;
 on top of it the resolver spells out short forms of procedure words ("gks", "xn", "cty",
 "hđ"), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
-nationality ("người Nhật", "khách Hàn Quốc") as "người/khách nước ngoài":
+nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quốc") as a foreigner:
 1. anchors: exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary
    aware, longest span wins): "lam ho chieu het bn" -> "ho chieu"; when nothing matches
    exactly, fuzzy similarity of each alias against windows of about its length, for typos
    such as "ho chiu" or "thuong chu" (letters dropped or misheard, never a word replaced,
    and never a common word taken for a name word: "dang ky nuoi" is not "dang ky cuoi",
-   "khi sinh" is not "khai sinh");
+   "khi sinh" is not "khai sinh"; a word without vowels is its word with them left out,
+   "ket hn"). Before both, a word that cannot be a Vietnamese syllable is put right when
+   that gives a word of a name: Telex keys left in ("thucj", "tuwr", "hoj chieeu"), two
+   letters swapped ("bagn lai") or one left out, when only one word fits ("cong chug");
+   and a count of copies inside a name ("chứng thực 10 bản sao") is left out;
 2. specific over generic: a procedure whose own names hold the distinctive words (and
    pairs of them) of another procedure's anchor ("tạm trú" is inside "tạm trú theo danh
    sách") starts just below that anchor and is credited with its words, so a phrase
@@ -51,7 +55,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 from bot.knowledge.catalog import Catalog, Procedure
-from bot.text import normalize
+from bot.text import fold, normalize
 
 FUZZY_THRESHOLD = 0.78
 FUZZY_WEIGHT = 0.95  # a fuzzy anchor scores its similarity times this, below any exact one
@@ -210,6 +214,26 @@ _FOREIGNER_RE = re.compile(
     + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
     + r")(?!\w)(?! dong| cong| rac)"
 )
+# ... and so is one of a foreign nationality ("con dâu quốc tịch Trung Quốc").
+_NATIONALITY_RE = re.compile(
+    r"(?<!\w)quoc tich (" + "|".join(sorted(NATIONALITIES, key=len, reverse=True)) + r")(?!\w)"
+)
+# A count of copies or pages inside a name ("chứng thực 10 bản sao", "sao y 3 bản"): the
+# number says how many, not which procedure, so it is left out of the comparison; not a
+# number that is part of a name ("bằng cấp 3", "phiếu số 2", "hạng 2").
+_COUNT_RE = re.compile(
+    r"(?<!\w)(?<!cap )(?<!so )(?<!hang )\d{1,4} (?=(ban|trang|to|bo|phieu)(?!\w))"
+)
+# What a folded Vietnamese syllable can be: onset, one to three vowels, final consonant.
+# A word that is none ("bagn", "thucj", "chieeu", "hn") is a typo or a short form.
+_SYLLABLE_RE = re.compile(
+    r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?"
+)
+_TELEX_DOUBLES_RE = re.compile(r"([aeod])\1")
+_TELEX_W_RE = re.compile(r"([aou])w")
+_TELEX_TONE_RE = re.compile(r"^(.*[aeiouy](?:ch|ng|nh|[cmnpt])?)([sfrxj])((?:ch|ng|nh|[cmnpt])?)$")
+_VOWELS = frozenset("aeiouy")
+_LETTERS = "abcdeghiklmnopqrstuvxy"
 # Side clauses. After "để" (purpose), "vì" (reason), "khi" (time), "có cần", "bắt buộc"
 # (a requirement) comes a circumstance, up to the next "muốn"/"rồi"/"xong"; so do "đã" (done)
 # and the two words after it. Before "muốn" (the wish), "rồi" or "xong" (done first)
@@ -353,6 +377,11 @@ class ProcedureResolver:
         }
         # "li", "ki", "ti" are spellings of "ly", "ky", "ty" ("lí lịch", "chữ kí", "công ti")
         vocabulary = {w for names in all_names.values() for name in names for w in name.split()}
+        # words of names, also as typed before short forms are spelt out ("bang" of "bằng
+        # lái"): what a mistyped word is put right to; other known words are left alone
+        typed = {w for p in procedures for name in (p.name, *p.aliases) for w in fold(name).split()}
+        self._known = frozenset(typed | vocabulary | set(SHORT_FORMS))
+        self._vocabulary = frozenset(w for w in self._known if _is_syllable(w))
         self._spellings = {
             w[:-1] + "i": w
             for w in vocabulary
@@ -414,8 +443,44 @@ class ProcedureResolver:
         return others[0] if others else None
 
     def _prepare(self, text: str) -> str:
-        """The text as compared: normalised, short forms expanded, spellings unified."""
-        return self._respell(_expand(normalize(_HOP_DONG_RE.sub("hợp đồng", text or ""))))[:2000]
+        """The text as compared: normalised, short forms expanded, spellings unified,
+        mistyped words of names put right (`_corrected`), counts of copies left out."""
+        normalized = normalize(_HOP_DONG_RE.sub("hợp đồng", text or ""))[:2000]
+        corrected = self._corrected(normalized)
+        if corrected != normalized:  # "bagn lai" is "bang lai": expand it again
+            normalized = normalize(corrected)
+        return _COUNT_RE.sub("", self._respell(_expand(normalized)))
+
+    def _corrected(self, normalized: str) -> str:
+        """Words that cannot be Vietnamese syllables put right when that gives a word of
+        a name: Telex keys left in ("thucj", "tuwr", "hoj chieeu": tone letters, w and
+        doubled vowels) or two letters swapped ("bagn lai")."""
+        words = normalized.split()
+        if all(_is_syllable(w) or w in self._known for w in words):
+            return normalized
+        return " ".join(w if _is_syllable(w) or w in self._known else self._fixed(w) for w in words)
+
+    def _fixed(self, word: str) -> str:
+        if not word.isalpha() or len(word) < 3:
+            return word
+        untyped = _untelexed(word)
+        if untyped != word and untyped in self._vocabulary:
+            return untyped
+        for i in range(len(word) - 1):
+            # two vowels or two consonants swapped ("bagn", "ngheip"; not "atm", "time")
+            if (word[i] in _VOWELS) != (word[i + 1] in _VOWELS):
+                continue
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if swapped in self._vocabulary:
+                return swapped
+        # one letter left out ("chug", "thuog", "doah"), when only one word fits
+        fits = {
+            added
+            for i in range(1, len(word) + 1)
+            for letter in _LETTERS
+            if (added := word[:i] + letter + word[i:]) in self._vocabulary
+        }
+        return fits.pop() if len(fits) == 1 else word
 
     def _respell(self, normalized: str) -> str:
         if not any(w in self._spellings for w in normalized.split()):
@@ -649,6 +714,25 @@ def _sounds_like(word: str) -> str:
     return word[:-1] + "i" if word.endswith("y") else word
 
 
+@lru_cache(maxsize=65536)
+def _is_syllable(word: str) -> bool:
+    """Could the folded word be a Vietnamese syllable ("bang", not "bagn", "thucj", "hn")?"""
+    return _SYLLABLE_RE.fullmatch(word) is not None
+
+
+def _untelexed(word: str) -> str:
+    """The word without the Telex keys left in it: w after a vowel ("tuw"), doubled
+    vowels and dd ("chieeu"), one tone letter at the end or between the vowels and the
+    final consonant ("thucj", "thuwjc"); unchanged when there is none."""
+    word = _TELEX_W_RE.sub(r"\1", word)
+    word = _TELEX_DOUBLES_RE.sub(r"\1", word)
+    return _TELEX_TONE_RE.sub(r"\1\3", word, count=1)
+
+
+def _consonants(word: str) -> str:
+    return "".join(letter for letter in word if letter not in _VOWELS)
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     """True when `long` is `short` with letters added ("sinhh", "kethon")."""
     letters = iter(long)
@@ -681,6 +765,8 @@ def _looks_like(word: str, other: str) -> bool:
     "kethon" is "ket hon")."""
     if other == word:
         return True
+    if _VOWELS.isdisjoint(other) and len(other) > 1 and other == _consonants(word):
+        return True  # its vowels left out: "ket hn" is "ket hon"
     if min(len(word), len(other)) < 3 or other in _NEVER_TYPOS or other in GENERIC_WORDS:
         return False
     short, long = sorted((word, other), key=len)
@@ -733,9 +819,10 @@ def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str], in
 
 def _expand(normalized: str) -> str:
     """Short forms of procedure words spelt out; foreigners named by nationality."""
-    return _FOREIGNER_RE.sub(
+    expanded = _FOREIGNER_RE.sub(
         r"\1 nuoc ngoai", _SHORT_FORMS_RE.sub(lambda m: SHORT_FORMS[m.group(1)], normalized)
     )
+    return _NATIONALITY_RE.sub("quoc tich nuoc ngoai", expanded)
 
 
 MAIN, TOPIC, SIDE = 0, 1, 2  # what a word of the text is part of

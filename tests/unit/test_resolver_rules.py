@@ -123,3 +123,54 @@ def test_thu_tuc_cu_the_can_mot_cum_tu_rieng_moi_vuot_thu_tuc_chung(resolver, ty
 def test_tu_thong_dung_khong_phai_loi_go_cua_ten_thu_tuc(resolver, typed):
     # "khi" is not a typo of "khai", "an" is not "dân" of "chứng minh nhân dân"
     assert resolver.resolve(typed).best is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("chung thucj ban sao giay khai sinh cho con", BAN_SAO),
+        ("dang ky khai tuwr cho me", "dang-ky-khai-tu"),
+        ("lam hoj chieeu online", "1.001456"),
+        ("the can cuowc het han doi the nao", CAN_CUOC),
+    ],
+)
+def test_phim_telex_con_sot_trong_tu_van_tim_duoc(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        # two letters swapped: "bagn lai" is "bằng lái", then read as "giấy phép lái xe"
+        ("doi bagn lai b1", GPLX),
+        # one letter left out, when only one word of a name fits
+        ("cong chug ban photo giay khai sinh", BAN_SAO),
+        ("xoa thuog tru", XOA_THUONG_TRU),
+        # no vowel at all: the word with its vowels left out
+        ("dang ky ket hn", KET_HON),
+    ],
+)
+def test_tu_khong_the_la_am_tieng_viet_duoc_sua_thanh_tu_cua_ten(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
+
+
+@pytest.mark.parametrize("typed", ["alo ad ơi", "rút tiền atm", "how much taxi time"])
+def test_tu_tieng_nuoc_ngoai_khong_bi_sua_thanh_ten_thu_tuc(resolver, typed):
+    # "alo" is not "lao" (lao động), "atm" not "tạm", "time" not "tiệm", "taxi" not "tài"
+    assert resolver.resolve(typed).best is None
+
+
+def test_so_ban_sao_trong_ten_thu_tuc_khong_lam_lac_ten(resolver):
+    found = keys(resolver, "mình cần chứng thực 10 bản sao cccd ở phường")
+    assert found[0] == BAN_SAO
+    assert CAN_CUOC in found
+    # a number that is part of a name stays: "bằng cấp 3", "phiếu số 2"
+    assert keys(resolver, "mất bằng cấp 3 bản chính")[0] == "cap-ban-sao-tu-so-goc"
+    assert keys(resolver, "lý lịch tư pháp số 2 bản")[0] == LLTP
+
+
+def test_quoc_tich_nuoc_khac_la_nguoi_nuoc_ngoai(resolver):
+    assert keys(resolver, "khai báo tạm trú cho con dâu quốc tịch Trung Quốc")[0] == (
+        TAM_TRU_NUOC_NGOAI
+    )
+    assert resolver.resolve("xin nhập quốc tịch Hàn Quốc").best is None
