@@ -81,6 +81,7 @@ def test_ten_ngay_sau_ten_khac_la_doi_tuong_cua_no(resolver, typed, head, object
         ("xin lí lịch tư pháp", LLTP),
         ("xac nhan chu ki tren don", "chung-thuc-chu-ky-trong-giay-to-van-ban"),
         ("tạm trú theo ds cho công nhân", TAM_TRU_DANH_SACH),
+        ("mất bằng thpt xin lại ở đâu", "cap-ban-sao-tu-so-goc"),
     ],
 )
 def test_viet_tat_va_cach_viet_i_y(resolver, typed, key):
@@ -113,6 +114,11 @@ def test_nguoi_nuoc_ngoai_theo_quoc_tich_loai_thu_tuc_cho_cong_dan(resolver):
         ("đăng ký tạm trú cho con ở với bà ngoại", TAM_TRU),
         ("dang ky ket hon khac tinh", KET_HON),
         ("đăng ký tạm trú cho 50 công nhân", TAM_TRU_DANH_SACH),
+        # a religious house or a building site's camp registers its people as a list
+        ("làm tạm trú cho tăng ni trong chùa", TAM_TRU_DANH_SACH),
+        ("khai báo tạm trú cho thợ ở lán trại", TAM_TRU_DANH_SACH),
+        # ... but the whole family is not a list
+        ("đăng ký tạm trú cho cả nhà", TAM_TRU),
     ],
 )
 def test_thu_tuc_cu_the_can_mot_cum_tu_rieng_moi_vuot_thu_tuc_chung(resolver, typed, key):
