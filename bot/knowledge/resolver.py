@@ -243,6 +243,7 @@ _DONE = "da"  # "đã" and the two words after it: "cho con gái đã lấy ch�
 _SIDE_AFTER_PAIRS = frozenset([("co", "can"), ("bat", "buoc")])
 _NOT_SIDE = frozenset([("de", "nghi"), ("vi", "pham"), ("vi", "tri"), ("vi", "du"), ("vi", "sao")])
 _SIDE_BEFORE = frozenset(["muon", "roi", "xong"])
+_FOR = "cho"  # "<procedure> cho <whom>": a name after it says who, not what
 _CIRCUMSTANCES = frozenset(["vi", _DONE])  # a reason, something done: never what is asked
 # Generic words that only link others: a pair with one of them is no phrase of a name.
 _FUNCTION_WORDS = frozenset(
@@ -625,7 +626,7 @@ class ProcedureResolver:
             found.append(_Anchor(key, score, text, _core(text.split()), start, end))
         # an object and the longer names of the same procedure overlapping it ("sao y |
         # giấy khai sinh cho con": "khai sinh cho con" is the same object)
-        objects = [a for a in found if _is_object(a, found)]
+        objects = [a for a in found if _is_object(a, found) or self._is_for(a, found, doc)]
         best: dict[str, _Anchor] = {}
         aside: set[int] = set()
         heads: set[int] = set()
@@ -642,6 +643,22 @@ class ProcedureResolver:
             if anchor.key not in best or anchor.score > best[anchor.key].score:
                 best[anchor.key] = anchor
         return best, frozenset(aside - heads)
+
+    def _is_for(self, anchor: _Anchor, others: Sequence[_Anchor], doc) -> bool:
+        """True when the name names who another procedure is for: it comes right after
+        that name and "cho", and its procedure has no name holding that one ("đăng ký
+        thường trú cho | em bé mới sinh", "làm căn cước cho | con mới sinh"; not "khai
+        báo tạm trú cho | khách tây", a name of the foreigners' procedure)."""
+        return (
+            anchor.start > 0
+            and doc[anchor.start - 1].text == _FOR
+            and any(
+                other.key != anchor.key
+                and other.end == anchor.start - 1
+                and not other.core <= self._words[anchor.key]
+                for other in others
+            )
+        )
 
     def _fuzzy(self, words: list[str]) -> dict[str, _Anchor]:
         """Best similarity of each plausible alias to a window of about its length.

@@ -180,3 +180,26 @@ def test_quoc_tich_nuoc_khac_la_nguoi_nuoc_ngoai(resolver):
         TAM_TRU_NUOC_NGOAI
     )
     assert resolver.resolve("xin nhập quốc tịch Hàn Quốc").best is None
+
+
+def test_be_moi_sinh_la_hoi_ve_khai_sinh(resolver):
+    assert keys(resolver, "con mới sinh xong thì làm giấy tờ gì")[0] == KHAI_SINH
+    assert keys(resolver, "em bé mới sinh cần làm giấy gì")[0] == KHAI_SINH
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("đăng ký thường trú cho em bé mới sinh", "1.004222"),
+        ("dang ky tam tru cho con moi sinh", TAM_TRU),
+        ("lam ho chieu cho be moi sinh", "1.001456"),
+    ],
+)
+def test_ten_sau_cho_la_nguoi_duoc_lam_khong_phai_thu_tuc(resolver, typed, asked):
+    # "<thủ tục> cho <ai>": "em bé mới sinh" says who it is for
+    assert keys(resolver, typed)[0] == asked
+
+
+def test_ten_sau_cho_van_la_thu_tuc_khi_no_lam_ro_ten_truoc(resolver):
+    # "khách tây" is a name of the foreigners' procedure, which holds "khai báo tạm trú"
+    assert keys(resolver, "khai báo tạm trú cho khách tây")[0] == TAM_TRU_NUOC_NGOAI
