@@ -34,7 +34,8 @@ nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quố
    clause, the side clause adds no words, and a procedure we do not have named there
    ("lý lịch tư pháp để xin visa") rules nothing out. A name starting inside or right
    after another procedure's name is its object ("chứng thực bản sao | giấy khai sinh",
-   "sao y | bằng lái xe"): it scores below that name and its words count for nothing.
+   "sao y | bằng lái xe"), or right after it and "cho" (who it is for: "đăng ký thường
+   trú cho | em bé mới sinh"): it scores below that name and its words count for nothing.
    Both leave the lower procedure among the candidates.
 """
 
