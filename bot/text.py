@@ -105,6 +105,28 @@ def normalize(text: str) -> str:
     return expand_abbreviations(fold(text))
 
 
+# Words that negate what follows ("không", "chẳng", "chả", "chưa", "hem"; "ko", "k", "hong"
+# are already "khong" after normalisation), in the normalised form.
+NEGATION_WORDS: frozenset[str] = frozenset({"khong", "chang", "cha", "chua", "hem"})
+NEGATION_SCOPE = 3  # syllables after a negation word that it is taken to negate
+
+
+def negated_words(normalized: str) -> list[str]:
+    """The syllables a negation word reaches in a normalised text, in order.
+
+    "khong de hieu chut nao" → ["de", "hieu", "chut"]: what makes "không dễ hiểu" a
+    complaint and "dễ hiểu" praise, which a bag of words alone cannot tell apart."""
+    reached: list[str] = []
+    left = 0
+    for word in normalized.split():
+        if word in NEGATION_WORDS:
+            left = NEGATION_SCOPE
+        elif left > 0:
+            reached.append(word)
+            left -= 1
+    return reached
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese mark (used to split evaluation sets)."""
     return strip_diacritics(nfc(text)) != nfc(text)

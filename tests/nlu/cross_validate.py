@@ -39,13 +39,13 @@ BARS = {
     ("overall", "entity_f1"): 0.90,
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
-# what `make test` enforces today: issue 4's bar where it is met (entity F1, 0.922 measured),
-# and just under the last measured figures where it is not yet (intent macro-F1 0.889 overall,
-# 0.878 without diacritics), so a change that makes the NLU worse fails
+# what `make test` enforces today: issue 4's bar where it is met (entity F1, 0.927 measured;
+# intent macro-F1 without diacritics, 0.906), and just under the last measured figure where
+# it is not yet (intent macro-F1 0.919 overall), so a change that makes the NLU worse fails
 FLOORS = {
-    ("overall", "intent_macro_f1"): 0.87,
+    ("overall", "intent_macro_f1"): 0.91,
     ("overall", "entity_f1"): 0.90,
-    ("without_diacritics", "intent_macro_f1"): 0.86,
+    ("without_diacritics", "intent_macro_f1"): 0.90,
 }
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import fold, has_diacritics, normalize, strip_diacritics
+from bot.text import fold, has_diacritics, negated_words, normalize, strip_diacritics
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,17 @@ def test_so_trang_so_ban_bang_so_va_bang_chu():
     assert counts_in("năm nay có giảm phí không") == []
     assert counts_in("hết 20k hả") == []
     assert count_value("Ba") == 3 and count_value("12") == 12 and count_value("x") is None
+
+
+@pytest.mark.parametrize(
+    "typed, reached",
+    [
+        ("không dễ hiểu chút nào", ["de", "hieu", "chut"]),
+        ("ko sai ti nao", ["sai", "ti", "nao"]),
+        ("chẳng rõ ràng", ["ro", "rang"]),
+        ("chưa nhận được OTP", ["nhan", "duoc", "otp"]),
+        ("dễ hiểu quá", []),
+    ],
+)
+def test_tu_phu_dinh_phu_toi_ba_tu_sau_no(typed, reached):
+    assert negated_words(normalize(typed)) == reached

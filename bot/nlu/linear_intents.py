@@ -1,0 +1,185 @@
+"""LinearIntentClassifier: the intent from a regularised linear model over the sentence
+features (word and character n-grams, negation scope).
+
+Our intents differ by a few words, and most of our examples are short; under five-fold
+cross-validation on our data a multinomial logistic regression over these features
+scores intent macro-F1 about three points above DIET's intent head on the same features
+(figures: README). DIET keeps the entities. Each featurizer's block is scaled as tf-idf
+(log counts times inverse document frequency, unit length), so the many character
+n-grams do not drown the few word features. Confidences are the model's probabilities,
+so `FallbackClassifier` thresholds keep their meaning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+WEIGHTS_FILE = "linear_intents.npz"
+RANKING_LENGTH = 10
+
+
+def _sentence_blocks(message: Message) -> List[scipy.sparse.spmatrix]:
+    """The message's sparse sentence features, one block per featurizer, in a fixed order."""
+    features = [
+        f
+        for f in message.features
+        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+    ]
+    return [f.features for f in sorted(features, key=lambda f: str(f.origin))]
+
+
+class _TfIdf:
+    """Log counts times inverse document frequency, each block scaled to unit length."""
+
+    def __init__(self, idf: List[np.ndarray]) -> None:
+        self.idf = idf
+
+    @classmethod
+    def fit(cls, blocks: List[scipy.sparse.csr_matrix]) -> _TfIdf:
+        idf = []
+        for block in blocks:
+            documents = block.shape[0]
+            frequency = np.bincount(block.indices, minlength=block.shape[1])
+            idf.append(np.log((1 + documents) / (1 + frequency)) + 1)
+        return cls(idf)
+
+    def transform(self, blocks: List[scipy.sparse.csr_matrix]) -> scipy.sparse.csr_matrix:
+        scaled = []
+        for block, idf in zip(blocks, self.idf):
+            block = block.astype(np.float64).tocsr()
+            block.data = np.log1p(np.abs(block.data))
+            block = block.multiply(idf[np.newaxis, :]).tocsr()
+            norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1))).ravel()
+            norms[norms == 0] = 1.0
+            scaled.append(scipy.sparse.diags(1.0 / norms) @ block)
+        return scipy.sparse.hstack(scaled).tocsr()
+
+
+def _read_arrays(path: Path) -> Dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as saved:
+        return dict(saved)
+
+
+def _multinomial(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row of weights per intent; scikit-learn keeps a single row for two classes
+    (a sigmoid), which is the softmax of [0, w·x + b]."""
+    if coef.shape[0] == 1:
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([[0.0], intercept])
+    return coef.astype(np.float32), np.asarray(intercept, dtype=np.float32)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    """Multinomial logistic regression over tf-idf-scaled sentence features."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # C: inverse regularisation strength, chosen by cross-validation on our data
+        return {"C": 50.0, "max_iter": 3000}
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        intents: Optional[List[str]] = None,
+        weights: Optional[np.ndarray] = None,
+        bias: Optional[np.ndarray] = None,
+        tfidf: Optional[_TfIdf] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self.intents = intents or []
+        self.weights = weights
+        self.bias = bias
+        self.tfidf = tfidf
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = _read_arrays(directory / WEIGHTS_FILE)
+            intents = [str(name) for name in saved["intents"]]
+            idf = [saved[f"idf{i}"] for i in range(int(saved["blocks"]))]
+            weights, bias = saved["weights"], saved["bias"]
+        except (ValueError, FileNotFoundError, KeyError):
+            return cls(config, model_storage, resource)  # untrained: predicts nothing
+        return cls(config, model_storage, resource, intents, weights, bias, _TfIdf(idf))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [e for e in training_data.intent_examples if _sentence_blocks(e)]
+        labels = [e.get(INTENT) for e in examples]
+        if len(set(labels)) < 2:
+            return self._resource  # nothing to tell apart
+        blocks = [
+            scipy.sparse.vstack(parts).tocsr()
+            for parts in zip(*(_sentence_blocks(e) for e in examples))
+        ]
+        self.tfidf = _TfIdf.fit(blocks)
+        model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
+        model.fit(self.tfidf.transform(blocks), labels)
+        self.intents = [str(name) for name in model.classes_]
+        self.weights, self.bias = _multinomial(model.coef_, model.intercept_)
+        with self._storage.write_to(self._resource) as directory:
+            np.savez_compressed(
+                directory / WEIGHTS_FILE,
+                intents=np.array(self.intents),
+                blocks=np.array(len(self.tfidf.idf)),
+                weights=self.weights,
+                bias=self.bias,
+                **{f"idf{i}": idf for i, idf in enumerate(self.tfidf.idf)},
+            )
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = self._ranking(message)
+            intent = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
+        return messages
+
+    def _ranking(self, message: Message) -> List[Dict[str, Any]]:
+        """Intents with their probabilities, most likely first; [] before training."""
+        blocks = _sentence_blocks(message)
+        if self.weights is None or self.tfidf is None or len(blocks) != len(self.tfidf.idf):
+            return []
+        x = self.tfidf.transform([scipy.sparse.csr_matrix(b) for b in blocks])
+        scores = np.asarray(x @ self.weights.T).ravel() + self.bias
+        probabilities = np.exp(scores - scores.max())
+        probabilities /= probabilities.sum()
+        order = np.argsort(-probabilities)
+        return [{"name": self.intents[i], "confidence": float(probabilities[i])} for i in order]
