@@ -1,8 +1,8 @@
 """From what a citizen typed to the procedures they most likely mean, with a score.
 
-Stages over `bot.text.normalize`d text, so diacritics and abbreviations never matter;
-on top of it the resolver spells out short forms of procedure words ("gks", "xn", "cty",
-"hđ"), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
+Stages over `bot.text.normalize`d text, so diacritics and abbreviations ("gks", "xn",
+"cty": the same table the NLU uses) never matter; on top of it the resolver spells out
+"hđ" (hợp đồng), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
 nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quốc") as a foreigner:
 1. anchors: exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary
    aware, longest span wins): "lam ho chieu het bn" -> "ho chieu"; when nothing matches
@@ -144,31 +144,8 @@ GENERIC_WORDS = frozenset(
 )
 
 
-# Short forms of words in procedure names that `bot.text.normalize` leaves alone, in the
-# normalised form; whole words only. "hđ" (hợp đồng) is expanded before folding, since
-# "hd" without its đ is as often "hướng dẫn".
-SHORT_FORMS: dict[str, str] = {
-    "gks": "giay khai sinh",
-    "xn": "xac nhan",
-    "gxn": "giay xac nhan",
-    "xnthn": "xac nhan tinh trang hon nhan",
-    "xntthn": "xac nhan tinh trang hon nhan",
-    "tthn": "tinh trang hon nhan",
-    "cty": "cong ty",
-    "dn": "doanh nghiep",
-    "dkdn": "dang ky doanh nghiep",
-    "gpkd": "giay phep kinh doanh",
-    "gcn": "giay chung nhan",
-    "ds": "danh sach",
-    "ktx": "ky tuc xa",
-    "nc ngoai": "nuoc ngoai",
-    "csdl": "co so du lieu",
-    "csdlqg": "co so du lieu quoc gia",
-    "cmtnd": "chung minh nhan dan",
-}
-_SHORT_FORMS_RE = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(map(re.escape, SHORT_FORMS), key=len, reverse=True)) + r")(?!\w)"
-)
+# "hđ" (hợp đồng) is expanded before folding, since "hd" without its đ is as often
+# "hướng dẫn" (short forms that fold safely are in `bot.text.ABBREVIATIONS`).
 _HOP_DONG_RE = re.compile(r"(?<!\w)hđ(?!\w)", re.IGNORECASE)
 # A person or guest named by nationality is a foreigner ("người Nhật", "khách Hàn Quốc").
 # Not "người Anh" (also an elder brother), "người Ý", "người Bỉ" ("người y tế", "người
@@ -379,10 +356,10 @@ class ProcedureResolver:
         }
         # "li", "ki", "ti" are spellings of "ly", "ky", "ty" ("lí lịch", "chữ kí", "công ti")
         vocabulary = {w for names in all_names.values() for name in names for w in name.split()}
-        # words of names, also as typed before short forms are spelt out ("bang" of "bằng
+        # words of names, also as typed before abbreviations are spelt out ("bang" of "bằng
         # lái"): what a mistyped word is put right to; other known words are left alone
         typed = {w for p in procedures for name in (p.name, *p.aliases) for w in fold(name).split()}
-        self._known = frozenset(typed | vocabulary | set(SHORT_FORMS))
+        self._known = frozenset(typed | vocabulary)
         self._vocabulary = frozenset(w for w in self._known if _is_syllable(w))
         self._spellings = {
             w[:-1] + "i": w
@@ -836,10 +813,8 @@ def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str], in
 
 
 def _expand(normalized: str) -> str:
-    """Short forms of procedure words spelt out; foreigners named by nationality."""
-    expanded = _FOREIGNER_RE.sub(
-        r"\1 nuoc ngoai", _SHORT_FORMS_RE.sub(lambda m: SHORT_FORMS[m.group(1)], normalized)
-    )
+    """Foreigners named by nationality or "nước ngoài" as one phrase."""
+    expanded = _FOREIGNER_RE.sub(r"\1 nuoc ngoai", normalized)
     return _NATIONALITY_RE.sub("quoc tich nuoc ngoai", expanded)
 
 

@@ -31,6 +31,9 @@ def test_cach_go_khac_nhau_cung_mot_khoa(typed):
         ("cần j", "can gi"),
         ("hok biết", "khong biet"),
         ("nộp trực tuyến", "nop online"),
+        ("trích lục gks", "trich luc giay khai sinh"),
+        ("xn tthn", "xac nhan tinh trang hon nhan"),
+        ("lập cty", "lap cong ty"),
     ],
 )
 def test_viet_tat_va_teencode_duoc_mo_rong(typed, expected):
