@@ -25,6 +25,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.preprocessing import normalize as unit_length
 
 WEIGHTS_FILE = "linear_intents.npz"
 RANKING_LENGTH = 10
@@ -60,10 +61,7 @@ class _TfIdf:
         for block, idf in zip(blocks, self.idf):
             block = block.astype(np.float64).tocsr()
             block.data = np.log1p(np.abs(block.data))
-            block = block.multiply(idf[np.newaxis, :]).tocsr()
-            norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1))).ravel()
-            norms[norms == 0] = 1.0
-            scaled.append(scipy.sparse.diags(1.0 / norms) @ block)
+            scaled.append(unit_length(block.multiply(idf[np.newaxis, :]).tocsr()))
         return scipy.sparse.hstack(scaled).tocsr()
 
 
@@ -140,13 +138,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
-        examples = [e for e in training_data.intent_examples if _sentence_blocks(e)]
-        labels = [e.get(INTENT) for e in examples]
+        featurized = [(e, _sentence_blocks(e)) for e in training_data.intent_examples]
+        featurized = [(e, blocks) for e, blocks in featurized if blocks]
+        labels = [e.get(INTENT) for e, _ in featurized]
         if len(set(labels)) < 2:
             return self._resource  # nothing to tell apart
         blocks = [
             scipy.sparse.vstack(parts).tocsr()
-            for parts in zip(*(_sentence_blocks(e) for e in examples))
+            for parts in zip(*(blocks for _, blocks in featurized))
         ]
         self.tfidf = _TfIdf.fit(blocks)
         model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
@@ -177,7 +176,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         blocks = _sentence_blocks(message)
         if self.weights is None or self.tfidf is None or len(blocks) != len(self.tfidf.idf):
             return []
-        x = self.tfidf.transform([scipy.sparse.csr_matrix(b) for b in blocks])
+        x = self.tfidf.transform(blocks)
         scores = np.asarray(x @ self.weights.T).ravel() + self.bias
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()

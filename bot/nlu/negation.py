@@ -80,13 +80,15 @@ class NegationScopeFeaturizer(SparseFeaturizer, GraphComponent):
         return cls(config, model_storage, resource, execution_context, vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
-        seen = Counter(
-            word
-            for example in training_data.training_examples
-            for word in negated_words(normalize(example.get(TEXT) or ""))
+        vocabulary = sorted(
+            {
+                word
+                for example in training_data.training_examples
+                for word in negated_words(normalize(example.get(TEXT) or ""))
+            }
         )
-        self._set_vocabulary(sorted(seen))
-        write_json(self._storage, self._resource, VOCABULARY_FILE, sorted(seen))
+        self._set_vocabulary(vocabulary)
+        write_json(self._storage, self._resource, VOCABULARY_FILE, vocabulary)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
