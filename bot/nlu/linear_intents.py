@@ -86,7 +86,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         # C: inverse regularisation strength, chosen by cross-validation on our data
-        return {"C": 50.0, "max_iter": 3000}
+        return {"C": 100.0, "max_iter": 3000}
 
     def __init__(
         self,
