@@ -222,6 +222,8 @@ _SIDE_AFTER_PAIRS = frozenset([("co", "can"), ("bat", "buoc")])
 _NOT_SIDE = frozenset([("de", "nghi"), ("vi", "pham"), ("vi", "tri"), ("vi", "du"), ("vi", "sao")])
 _SIDE_BEFORE = frozenset(["muon", "roi", "xong"])
 _FOR = "cho"  # "<procedure> cho <whom>": a name after it says who, not what
+# whom a procedure is for, as names end: "khai sinh cho con", "căn cước cho bé"
+_FAMILY = frozenset(["con", "be", "em", "chau", "me", "bo", "ba", "vo", "chong", "ong"])
 _CIRCUMSTANCES = frozenset(["vi", _DONE])  # a reason, something done: never what is asked
 # Generic words that only link others: a pair with one of them is no phrase of a name.
 _FUNCTION_WORDS = frozenset(
@@ -856,14 +858,22 @@ def _main_words(words: list[str], side: list[int]) -> list[str]:
 
 def _is_object(anchor: _Anchor, others: Sequence[_Anchor]) -> bool:
     """True when the name starts inside or right after another procedure's name and does
-    not refine it: "chứng thực bản sao | giấy khai sinh", "sao y | cccd"."""
+    not refine it: "chứng thực bản sao | giấy khai sinh", "sao y | cccd". A family member
+    it adds after "cho" refines nothing ("xin lại giấy khai sinh | cho con" asks for a
+    copy, not to register a birth)."""
     return any(
         other.key != anchor.key
         and other.start < anchor.start <= other.end
         and anchor.end > other.end
-        and not other.core <= anchor.words
+        and (not other.core <= anchor.words or _family_tail(anchor, other.end))
         for other in others
     )
+
+
+def _family_tail(anchor: _Anchor, end: int) -> bool:
+    """True when the anchor's words after token `end` are "cho" and a family member."""
+    tail = anchor.matched.split()[end - anchor.start :]
+    return len(tail) > 1 and tail[0] == _FOR and set(tail[1:]) <= _FAMILY
 
 
 def _lowered(anchor: _Anchor) -> _Anchor:

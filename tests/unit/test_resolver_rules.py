@@ -203,3 +203,18 @@ def test_ten_sau_cho_la_nguoi_duoc_lam_khong_phai_thu_tuc(resolver, typed, asked
 def test_ten_sau_cho_van_la_thu_tuc_khi_no_lam_ro_ten_truoc(resolver):
     # "khách tây" is a name of the foreigners' procedure, which holds "khai báo tạm trú"
     assert keys(resolver, "khai báo tạm trú cho khách tây")[0] == TAM_TRU_NUOC_NGOAI
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        # a birth certificate is never issued twice: asking for it again is asking for a copy
+        ("xin lại gks cho con", TRICH_LUC),
+        ("cap lai giay khai sinh cho con", TRICH_LUC),
+        # ... while making one for the child is registering the birth
+        ("lam giay khai sinh cho con", KHAI_SINH),
+        ("đăng ký khai sinh cho bé", KHAI_SINH),
+    ],
+)
+def test_cho_con_sau_ten_thu_tuc_chi_noi_lam_cho_ai(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
