@@ -12,7 +12,6 @@ so `FallbackClassifier` thresholds keep their meaning.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -26,6 +25,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.preprocessing import normalize as unit_length
+
+from bot.nlu.model_files import read_arrays, write_arrays
 
 WEIGHTS_FILE = "linear_intents.npz"
 RANKING_LENGTH = 10
@@ -63,11 +64,6 @@ class _TfIdf:
             block.data = np.log1p(np.abs(block.data))
             scaled.append(unit_length(block.multiply(idf[np.newaxis, :]).tocsr()))
         return scipy.sparse.hstack(scaled).tocsr()
-
-
-def _read_arrays(path: Path) -> Dict[str, np.ndarray]:
-    with np.load(path, allow_pickle=False) as saved:
-        return dict(saved)
 
 
 def _multinomial(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,13 +121,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LinearIntentClassifier:
+        saved = read_arrays(model_storage, resource, WEIGHTS_FILE)
         try:
-            with model_storage.read_from(resource) as directory:
-                saved = _read_arrays(directory / WEIGHTS_FILE)
             intents = [str(name) for name in saved["intents"]]
             idf = [saved[f"idf{i}"] for i in range(int(saved["blocks"]))]
             weights, bias = saved["weights"], saved["bias"]
-        except (ValueError, FileNotFoundError, KeyError):
+        except (TypeError, KeyError):  # no file (None) or not ours
             return cls(config, model_storage, resource)  # untrained: predicts nothing
         return cls(config, model_storage, resource, intents, weights, bias, _TfIdf(idf))
 
@@ -152,15 +147,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model.fit(self.tfidf.transform(blocks), labels)
         self.intents = [str(name) for name in model.classes_]
         self.weights, self.bias = _multinomial(model.coef_, model.intercept_)
-        with self._storage.write_to(self._resource) as directory:
-            np.savez_compressed(
-                directory / WEIGHTS_FILE,
-                intents=np.array(self.intents),
-                blocks=np.array(len(self.tfidf.idf)),
-                weights=self.weights,
-                bias=self.bias,
-                **{f"idf{i}": idf for i, idf in enumerate(self.tfidf.idf)},
-            )
+        write_arrays(
+            self._storage,
+            self._resource,
+            WEIGHTS_FILE,
+            intents=np.array(self.intents),
+            blocks=np.array(len(self.tfidf.idf)),
+            weights=self.weights,
+            bias=self.bias,
+            **{f"idf{i}": idf for i, idf in enumerate(self.tfidf.idf)},
+        )
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
