@@ -1,13 +1,17 @@
-"""LinearIntentClassifier: the intent from a regularised linear model over the sentence
-features (word and character n-grams, negation scope).
+"""LinearIntentClassifier: the intent from a linear support vector machine over the
+sentence features (word and character n-grams, negation scope).
 
 Our intents differ by a few words, and most of our examples are short; under five-fold
-cross-validation on our data a multinomial logistic regression over these features
-scores intent macro-F1 about three points above DIET's intent head on the same features
-(figures: README). DIET keeps the entities. Each featurizer's block is scaled as tf-idf
-(log counts times inverse document frequency, unit length), so the many character
-n-grams do not drown the few word features. Confidences are the model's probabilities,
-so `FallbackClassifier` thresholds keep their meaning.
+cross-validation on our data a linear model over these features scores intent macro-F1
+about three points above DIET's intent head on the same features, and a linear SVM about
+half a point above a logistic regression (figures: README). DIET keeps the entities. Each
+featurizer's block is scaled as tf-idf (log counts times inverse document frequency, unit
+length), so the many character n-grams do not drown the few word features.
+
+Confidences are a softmax of the SVM's margins at one temperature, fitted on held-out
+folds of the training data to the examples' true intents; so they behave as probabilities
+and the `FallbackClassifier` thresholds keep their meaning. The temperature is folded into
+the stored weights: prediction is one matrix product and a softmax.
 """
 
 from __future__ import annotations
@@ -66,9 +70,9 @@ class _TfIdf:
         return scipy.sparse.hstack(scaled).tocsr()
 
 
-def _multinomial(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _one_row_per_intent(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One row of weights per intent; scikit-learn keeps a single row for two classes
-    (a sigmoid), which is the softmax of [0, w·x + b]."""
+    (the margin of the second), which is the softmax of [0, w·x + b]."""
     if coef.shape[0] == 1:
         coef = np.vstack([np.zeros_like(coef), coef])
         intercept = np.concatenate([[0.0], intercept])
@@ -77,12 +81,13 @@ def _multinomial(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, n
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
-    """Multinomial logistic regression over tf-idf-scaled sentence features."""
+    """A linear SVM over tf-idf-scaled sentence features, with calibrated confidences."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # C: inverse regularisation strength, chosen by cross-validation on our data
-        return {"C": 100.0, "max_iter": 3000}
+        # C: inverse regularisation strength, chosen by cross-validation on our data;
+        # calibration_folds: held-out folds the confidence temperature is fitted on
+        return {"C": 1.0, "max_iter": 5000, "calibration_folds": 3}
 
     def __init__(
         self,
@@ -131,11 +136,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, intents, weights, bias, _TfIdf(idf))
 
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
-
         featurized = [(e, _sentence_blocks(e)) for e in training_data.intent_examples]
         featurized = [(e, blocks) for e, blocks in featurized if blocks]
-        labels = [e.get(INTENT) for e, _ in featurized]
+        labels = np.array([e.get(INTENT) for e, _ in featurized])
         if len(set(labels)) < 2:
             return self._resource  # nothing to tell apart
         blocks = [
@@ -143,10 +146,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             for parts in zip(*(blocks for _, blocks in featurized))
         ]
         self.tfidf = _TfIdf.fit(blocks)
-        model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
-        model.fit(self.tfidf.transform(blocks), labels)
+        features = self.tfidf.transform(blocks)
+        model = self._svm().fit(features, labels)
+        temperature = self._temperature(features, labels)
         self.intents = [str(name) for name in model.classes_]
-        self.weights, self.bias = _multinomial(model.coef_, model.intercept_)
+        weights, bias = _one_row_per_intent(model.coef_, model.intercept_)
+        self.weights, self.bias = weights * temperature, bias * temperature
         write_arrays(
             self._storage,
             self._resource,
@@ -158,6 +163,36 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             **{f"idf{i}": idf for i, idf in enumerate(self.tfidf.idf)},
         )
         return self._resource
+
+    def _svm(self) -> Any:
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=self._config["C"], max_iter=self._config["max_iter"])
+
+    def _temperature(self, features: scipy.sparse.csr_matrix, labels: np.ndarray) -> float:
+        """The factor on the margins whose softmax best predicts held-out examples' intents
+        (least log loss); 1 when some intent has too few examples to hold any out."""
+        from scipy.optimize import minimize_scalar
+        from sklearn.model_selection import StratifiedKFold
+
+        intents, index = np.unique(labels, return_inverse=True)
+        folds = min(self._config["calibration_folds"], int(np.bincount(index).min()))
+        if folds < 2:
+            return 1.0
+        margins = np.zeros((len(labels), len(intents)))
+        split = StratifiedKFold(folds, shuffle=True, random_state=0).split(features, index)
+        for train, held_out in split:
+            model = self._svm().fit(features[train], index[train])
+            weights, bias = _one_row_per_intent(model.coef_, model.intercept_)
+            margins[held_out] = features[held_out] @ weights.T + bias
+
+        def log_loss(temperature: float) -> float:
+            scores = margins * temperature
+            scores -= scores.max(axis=1, keepdims=True)
+            log_sum = np.log(np.exp(scores).sum(axis=1))
+            return float(np.mean(log_sum - scores[np.arange(len(index)), index]))
+
+        return float(minimize_scalar(log_loss, bounds=(0.1, 50.0), method="bounded").x)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

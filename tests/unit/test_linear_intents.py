@@ -96,3 +96,29 @@ def test_chua_huan_luyen_thi_khong_doan(tmp_path):
     storage = LocalModelStorage(tmp_path)
     untrained = LinearIntentClassifier.load({}, storage, Resource("none"), _context("c"))
     assert _intent(untrained, Message({"text": "chào"})) == {"name": None, "confidence": 0.0}
+
+
+def test_y_dinh_chi_co_mot_cau_mau_van_huan_luyen_duoc(tmp_path):
+    """Độ tin cậy được hiệu chỉnh trên các phần tách riêng của dữ liệu; một ý định chỉ có
+    một câu mẫu thì không tách được, mô hình vẫn phải học và đoán được."""
+    storage = LocalModelStorage(tmp_path)
+    data = RasaYAMLReader().reads(
+        'version: "3.1"\nnlu:\n'
+        "- intent: greet\n  examples: |\n    - xin chào\n"
+        "- intent: ask_fee\n  examples: |\n    - lệ phí bao nhiêu\n    - phí bao nhiêu tiền\n"
+    )
+    tokenizer = VietnameseTokenizer.create(
+        VietnameseTokenizer.get_default_config(), storage, Resource("tokens"), _context("t")
+    )
+    words = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("words"), _context("w")
+    )
+    classifier = LinearIntentClassifier.create({}, storage, Resource("intents"), _context("c"))
+    tokenizer.process_training_data(data)
+    words.train(data)
+    words.process_training_data(data)
+    classifier.train(data)
+    message = Message({"text": "phí bao nhiêu"})
+    tokenizer.process([message])
+    words.process([message])
+    assert _intent(classifier, message)["name"] == "ask_fee"
