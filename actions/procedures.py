@@ -21,6 +21,7 @@ from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog, resolver
 from bot import answers
 from bot.knowledge.catalog import Procedure
+from bot.knowledge.resolver import Resolution
 from bot.text import count_value, counts_in
 
 logger = logging.getLogger(__name__)
@@ -71,16 +72,10 @@ def find_procedure(tracker: Tracker) -> Found:
         if resolver().rules_out(text, resolution.best.procedure.key):
             ruled_out = ruled_out or query
             continue
+        whole = resolver().resolve(text) if query != text else resolution
+        if _message_settles(resolution, whole, text):
+            return Found(procedure=whole.best.procedure)
         if resolution.is_ambiguous:
-            # a partial mention ("tam") may be ambiguous where the whole message is not
-            whole = resolver().resolve(text) if query != text else resolution
-            best = whole.best
-            if (
-                best
-                and not whole.is_ambiguous
-                and not resolver().rules_out(text, best.procedure.key)
-            ):
-                return Found(procedure=best.procedure)
             return Found(choices=tuple(c.procedure for c in resolution.top(3)))
         return Found(procedure=resolution.best.procedure)
     unknown = ruled_out or (mentions[0] if mentions else None) or resolver().not_covered_in(text)
@@ -88,6 +83,19 @@ def find_procedure(tracker: Tracker) -> Found:
         return Found(unknown_mention=unknown)
     key = tracker.get_slot("procedure")
     return Found(procedure=catalog().get(key) if key else None)
+
+
+def _message_settles(mention: Resolution, whole: Resolution, text: str) -> bool:
+    """True when the whole message picks one of the readings a mention leaves open.
+
+    A partial mention ("tam") may be ambiguous where the message is not; and the words
+    around a mention say which of its readings is meant ("xin lại gks cho con": the copy
+    of the birth record, not a birth registration). Only a reading of the mention itself:
+    the message may also name a second procedure ("làm hộ chiếu cần mang cccd không")."""
+    best = whole.best
+    if best is None or whole.is_ambiguous or resolver().rules_out(text, best.procedure.key):
+        return False
+    return mention.is_ambiguous or best.procedure.key in {c.procedure.key for c in mention.top(3)}
 
 
 def procedure_buttons(procedures: tuple[Procedure, ...], intent: str) -> List[Dict[str, str]]:

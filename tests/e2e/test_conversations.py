@@ -56,6 +56,25 @@ def test_thu_tuc_nao_re_hon_khi_nop_online_hom_nay(conversation):
 
 
 @pytest.mark.parametrize(
+    ("message", "procedure", "not_procedure"),
+    [
+        # "gks cho con" alone reads as a birth registration; "xin lại" says it is a copy
+        ("xin lại gks cho con cần gì", "Cấp bản sao trích lục hộ tịch", "Đăng ký khai sinh"),
+        # a second procedure named in the message does not replace the one asked about
+        (
+            "tôi muốn làm hộ chiếu, cần mang cccd không",
+            "Cấp hộ chiếu phổ thông",
+            "Cấp, cấp đổi, cấp lại thẻ căn cước",
+        ),
+    ],
+)
+def test_ca_cau_noi_ro_thu_tuc_nao(conversation, message, procedure, not_procedure):
+    answer = texts(conversation()(message))
+    assert procedure in answer
+    assert not_procedure not in answer
+
+
+@pytest.mark.parametrize(
     ("message", "expected"),
     [
         ("xin chào", "Trợ lý Dịch vụ công"),
