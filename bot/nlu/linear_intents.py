@@ -167,7 +167,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def _svm(self) -> Any:
         from sklearn.svm import LinearSVC
 
-        return LinearSVC(C=self._config["C"], max_iter=self._config["max_iter"])
+        # random_state: liblinear shuffles the examples; a fixed seed makes training repeatable
+        return LinearSVC(C=self._config["C"], max_iter=self._config["max_iter"], random_state=0)
 
     def _temperature(self, features: scipy.sparse.csr_matrix, labels: np.ndarray) -> float:
         """The factor on the margins whose softmax best predicts held-out examples' intents

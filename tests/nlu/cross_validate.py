@@ -40,10 +40,10 @@ BARS = {
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
 # what `make test` enforces today: issue 4's bar where it is met (entity F1, 0.914 measured;
-# intent macro-F1 without diacritics, 0.910), and just under the last measured figure where
-# it is not yet (intent macro-F1 0.921 overall), so a change that makes the NLU worse fails
+# intent macro-F1 without diacritics, 0.913), and just under the last measured figure where
+# it is not yet (intent macro-F1 0.926 overall), so a change that makes the NLU worse fails
 FLOORS = {
-    ("overall", "intent_macro_f1"): 0.91,
+    ("overall", "intent_macro_f1"): 0.92,
     ("overall", "entity_f1"): 0.90,
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
