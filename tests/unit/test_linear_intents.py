@@ -3,6 +3,8 @@ chữ "không", và mô hình lưu vào, nạp lại cho cùng một kết quả
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -34,12 +36,14 @@ def _context(name: str) -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), node_name=name)
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+def _trained(
+    storage: LocalModelStorage, examples: dict[str, list[str]]
+) -> tuple[LinearIntentClassifier, Callable[[str], Message]]:
+    """The classifier trained on `examples` behind our tokenizer and featurizers, and a
+    function that featurizes a message the same way."""
     lines = "\n".join(
         f"- intent: {intent}\n  examples: |\n" + "".join(f"    - {t}\n" for t in texts)
-        for intent, texts in EXAMPLES.items()
+        for intent, texts in examples.items()
     )
     data = RasaYAMLReader().reads(f'version: "3.1"\nnlu:\n{lines}')
     tokenizer = VietnameseTokenizer.create(
@@ -63,6 +67,13 @@ def trained(tmp_path_factory):
         negation.process([message])
         return message
 
+    return classifier, featurize
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    classifier, featurize = _trained(storage, EXAMPLES)
     return storage, classifier, featurize
 
 
@@ -101,24 +112,6 @@ def test_chua_huan_luyen_thi_khong_doan(tmp_path):
 def test_y_dinh_chi_co_mot_cau_mau_van_huan_luyen_duoc(tmp_path):
     """Độ tin cậy được hiệu chỉnh trên các phần tách riêng của dữ liệu; một ý định chỉ có
     một câu mẫu thì không tách được, mô hình vẫn phải học và đoán được."""
-    storage = LocalModelStorage(tmp_path)
-    data = RasaYAMLReader().reads(
-        'version: "3.1"\nnlu:\n'
-        "- intent: greet\n  examples: |\n    - xin chào\n"
-        "- intent: ask_fee\n  examples: |\n    - lệ phí bao nhiêu\n    - phí bao nhiêu tiền\n"
-    )
-    tokenizer = VietnameseTokenizer.create(
-        VietnameseTokenizer.get_default_config(), storage, Resource("tokens"), _context("t")
-    )
-    words = CountVectorsFeaturizer.create(
-        CountVectorsFeaturizer.get_default_config(), storage, Resource("words"), _context("w")
-    )
-    classifier = LinearIntentClassifier.create({}, storage, Resource("intents"), _context("c"))
-    tokenizer.process_training_data(data)
-    words.train(data)
-    words.process_training_data(data)
-    classifier.train(data)
-    message = Message({"text": "phí bao nhiêu"})
-    tokenizer.process([message])
-    words.process([message])
-    assert _intent(classifier, message)["name"] == "ask_fee"
+    examples = {"greet": ["xin chào"], "ask_fee": ["lệ phí bao nhiêu", "phí bao nhiêu tiền"]}
+    classifier, featurize = _trained(LocalModelStorage(tmp_path), examples)
+    assert _intent(classifier, featurize("phí bao nhiêu"))["name"] == "ask_fee"
