@@ -7,9 +7,14 @@ Folds are stratified by intent and deterministic (a hash of the normalised text 
 the fold, so spelling variants of one message never straddle train and test), so a run
 can be repeated and compared.
 
-Usage: python -m tests.nlu.cross_validate [--folds 5] [--gate]
+Usage: python -m tests.nlu.cross_validate [--folds 5] [--gate] [--intents-only] [--extra DIR]
 Prints which of issue 4's bars are met; with --gate the exit status is 1 when a figure
 falls below FLOORS (the regression guard `make test` enforces).
+
+--intents-only leaves out the components that only tag entities (DIET, EntitySpans): the
+intent figures are the full run's, in about 2 minutes instead of 17, for trying changes
+to intents, features or data. --extra adds examples to every training fold without ever
+testing on them: whether new data makes the model better on the data we already had.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.text import normalize
 from tests.nlu.evaluate import _predict, print_table, summaries
@@ -47,6 +54,8 @@ FLOORS = {
     ("overall", "entity_f1"): 0.90,
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
+# components that only tag entities: DIET runs with intent_classification false
+ENTITY_ONLY = {"DIETClassifier", "bot.nlu.entity_spans.EntitySpans"}
 
 
 def stratified_folds(examples: list[Any], folds: int) -> list[list[Any]]:
@@ -66,6 +75,18 @@ def stratified_folds(examples: list[Any], folds: int) -> list[list[Any]]:
         for i, key in enumerate(ordered):
             parts[i % folds].extend(groups[key])
     return parts
+
+
+def intents_only_config(config: Path, work: Path) -> Path:
+    """`config` without the components that only tag entities: same intents, faster."""
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for component in settings["pipeline"]:
+        if component["name"] == "DIETClassifier" and component.get("intent_classification", True):
+            raise ValueError("DIETClassifier classifies intents here: --intents-only would not")
+    settings["pipeline"] = [c for c in settings["pipeline"] if c["name"] not in ENTITY_ONLY]
+    path = work / "config-intents-only.yml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def _write(examples: list[Any], path: Path) -> Path:
@@ -97,20 +118,25 @@ def cross_validate(
     workers: int = 2,
     data: Path = ROOT / "data" / "nlu",
     report_file: Path = REPORT,
+    intents_only: bool = False,
+    extra: Path | None = None,
 ) -> dict[str, Any]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     examples = load_data(str(data)).intent_examples
+    extra_examples = load_data(str(extra)).intent_examples if extra else []
     parts = stratified_folds(examples, folds)
     results: dict[int, tuple[float, list[dict[str, Any]]]] = {}
     single_thread = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
     os.environ.update(single_thread if workers > 1 else {})
     with tempfile.TemporaryDirectory(prefix="nlu-cv-") as work:
+        if intents_only:
+            config = intents_only_config(config, Path(work))
         jobs = []
         for k, held in enumerate(parts):
             fold_dir = Path(work) / f"fold{k}"
             fold_dir.mkdir()
-            train = [e for j, part in enumerate(parts) if j != k for e in part]
+            train = [e for j, part in enumerate(parts) if j != k for e in part] + extra_examples
             jobs.append(
                 (
                     k,
@@ -129,6 +155,8 @@ def cross_validate(
     report = {
         "folds": folds,
         "workers": workers,
+        "intents_only": intents_only,
+        "extra_training_examples": len(extra_examples),
         "training_seconds_per_fold": [round(s) for s in seconds],
         **summaries(rows),
         "per_intent_errors": _errors_by_intent(rows),
@@ -164,6 +192,10 @@ def missed(report: dict[str, Any], bars: dict[tuple[str, str], float]) -> list[s
 
 def print_report(report: dict[str, Any]) -> None:
     print(f"\nNLU {report['folds']}-fold cross-validation (pooled predictions)")
+    if report.get("intents_only"):
+        print("intents only: the entity figures are not measured in this run")
+    if report.get("extra_training_examples"):
+        print(f"{report['extra_training_examples']} extra examples in every training fold")
     print_table(report)
     print("errors per intent:", report["per_intent_errors"])
     for error in report["errors"][:25]:
@@ -178,12 +210,26 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
     parser.add_argument("--report", type=Path, default=REPORT, help="where the JSON goes")
     parser.add_argument("--gate", action="store_true", help="exit 1 below the FLOORS")
+    parser.add_argument(
+        "--intents-only", action="store_true", help="without the entity-only components"
+    )
+    parser.add_argument("--extra", type=Path, help="examples for every training fold only")
     args = parser.parse_args()
-    report = cross_validate(args.folds, args.config, args.workers, args.data, args.report)
+    report = cross_validate(
+        args.folds,
+        args.config,
+        args.workers,
+        args.data,
+        args.report,
+        intents_only=args.intents_only,
+        extra=args.extra,
+    )
     print_report(report)
-    for line in missed(report, BARS):
+    measured = {k: v for k, v in BARS.items() if not (args.intents_only and k[1] == "entity_f1")}
+    floors = {k: v for k, v in FLOORS.items() if k in measured}
+    for line in missed(report, measured):
         print(f"issue 4 bar not met yet: {line}")
-    below = missed(report, FLOORS)
+    below = missed(report, floors)
     for line in below:
         print(f"BELOW THE FLOOR: {line}")
     return 1 if args.gate and below else 0
