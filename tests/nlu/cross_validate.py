@@ -12,7 +12,7 @@ Prints which of issue 4's bars are met; with --gate the exit status is 1 when a 
 falls below FLOORS (the regression guard `make test` enforces).
 
 --intents-only leaves out the components that only tag entities (DIET, EntitySpans): the
-intent figures are the full run's, in about 2 minutes instead of 17, for trying changes
+intent figures are the full run's, in about 2–3 minutes instead of 17–25, for trying changes
 to intents, features or data. --extra adds examples to every training fold without ever
 testing on them: whether new data makes the model better on the data we already had.
 """
