@@ -171,9 +171,9 @@ _COUNT_RE = re.compile(
 def count_value(number: str) -> int | None:
     """The value of a count as typed: digits or a number word ("3", "ba", "Năm")."""
     folded = fold(number)
-    digits = re.sub(r"\D", "", folded)
-    if digits:
-        return int(digits) if 0 < int(digits) < 10_000 else None
+    digits = re.sub(r"\D", "", folded).lstrip("0")
+    if digits:  # at most four digits: "5000 chữ số" is not a page count
+        return int(digits) if len(digits) <= 4 else None
     return NUMBER_WORDS.get(folded)
 
 
