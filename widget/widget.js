@@ -1,8 +1,11 @@
 /*! Trợ lý Dịch vụ công: chat widget. No framework, no socket.io library.
  * Embed: <script src="https://BOT/webhooks/widget/widget.js" defer></script>
  * Options (data-* on that tag): data-server (bot origin, default: where this file came from),
- * data-title, data-open="true" (start opened), data-storage-key (localStorage prefix).
- * Message content is only ever put in the page with textContent / createTextNode. */
+ * data-title, data-open="true" (start opened), data-storage-key (localStorage prefix),
+ * data-history-minutes (how long the history is kept on this device after the last
+ * message; default 60).
+ * Message content is only ever put in the page with textContent / createTextNode.
+ * The conversation id is issued and signed by the server; the widget only keeps it. */
 (function () {
   "use strict";
   if (window.__tldvcWidget) return;
@@ -16,6 +19,7 @@
     "/socket.io/?EIO=4&transport=websocket";
   var KEY = cfg.storageKey || "tldvc";
   var MAX_HISTORY = 200;
+  var HISTORY_MS = 60000 * (Number(cfg.historyMinutes) > 0 ? Number(cfg.historyMinutes) : 60);
   var T = {
     title: cfg.title || "Trợ lý Dịch vụ công",
     open: "Hỏi Trợ lý Dịch vụ công",
@@ -26,6 +30,7 @@
     send: "Gửi",
     human: "Gặp nhân viên",
     restart: "Bắt đầu lại",
+    restartHint: "Xóa lịch sử trò chuyện trên máy này và bắt đầu cuộc trò chuyện mới",
     you: "Anh/chị: ",
     bot: "Trợ lý: ",
     typing: "Trợ lý đang trả lời…",
@@ -55,18 +60,30 @@
       else localStorage.setItem(KEY + ":" + name, JSON.stringify(value));
     } catch (e) { /* full or disabled */ }
   }
-  function newSessionId() {
-    var a = new Uint8Array(16);
-    (window.crypto || window.msCrypto).getRandomValues(a);
-    return Array.prototype.map.call(a, function (b) { return (b + 256).toString(16).slice(1); })
-      .join("");
+  // The session ({session_id, session_token}) comes from the server's session_confirm.
+  function validSession(s) {
+    return s && typeof s === "object" && typeof s.session_id === "string" &&
+      /^web:[A-Za-z0-9_-]{8,64}$/.test(s.session_id) &&
+      typeof s.session_token === "string" && /^[0-9a-f]{32}$/.test(s.session_token) ? s : null;
   }
-  var sessionId = load("session", null);
-  if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) {
-    sessionId = newSessionId();
-    save("session", sessionId);
+  function forget() {
+    if (session) save("history:" + session.session_id, null);
+    session = null;
+    save("session", null);
+    save("seen", null);
   }
-  var history = load("history:" + sessionId, []);
+  // Digit runs that may be ID or phone numbers, and e-mails, are not kept on the device.
+  var PERSONAL_RE = /[+(]{0,3}\d(?:[\s.\-()]{0,3}\d){8,}|[^\s@]{1,64}@[^\s@]+\.[^\s@]+/g;
+  function storable(entry) {
+    var copy = {};
+    for (var k in entry) copy[k] = entry[k];
+    copy.text = String(entry.text).replace(PERSONAL_RE, "•••");
+    return copy;
+  }
+  var session = validSession(load("session", null));
+  // a shared computer at a one-stop counter: the history expires after a quiet while
+  if (session && !(Date.now() - Number(load("seen", 0)) < HISTORY_MS)) forget();
+  var history = session ? load("history:" + session.session_id, []) : [];
   history = (Array.isArray(history) ? history : []).filter(function (e) {
     return e && typeof e.text === "string" && (e.from === "user" || e.from === "bot");
   });
@@ -118,8 +135,9 @@
   var closeBtn = el("button", { type: "button", "class": "tldvc-close", "aria-label": T.close },
     ["×"]);
   var humanBtn = el("button", { type: "button", "class": "tldvc-action tldvc-human" }, [T.human]);
-  var restartBtn = el("button", { type: "button", "class": "tldvc-action tldvc-restart" },
-    [T.restart]);
+  var restartBtn = el("button", {
+    type: "button", "class": "tldvc-action tldvc-restart", title: T.restartHint
+  }, [T.restart]);
   var log = el("div", {
     "class": "tldvc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": T.log, tabindex: "0"
@@ -190,10 +208,15 @@
     log.appendChild(el("p", { "class": "tldvc-intro" }, [T.intro]));
     history.forEach(render);
   }
+  function keep() {
+    if (!session) return;
+    save("history:" + session.session_id, history.map(storable));
+    save("seen", Date.now());
+  }
   function record(entry) {
     history.push(entry);
     if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
-    save("history:" + sessionId, history);
+    keep();
     render(entry);
   }
 
@@ -253,7 +276,7 @@
       } else if (d[0] === "4") {
         var type = d[1], body = d.slice(2).replace(/^\d+/, "");
         if (type === "0") {
-          emit("session_request", { session_id: sessionId });
+          emit("session_request", session || {});
         } else if (type === "2") {
           var msg; try { msg = JSON.parse(body); } catch (e) { return; }
           if (Array.isArray(msg)) onEvent(msg[0], msg[1]);
@@ -274,6 +297,14 @@
   });
   function onEvent(name, data) {
     if (name === "session_confirm") {
+      var confirmed = validSession(data);
+      if (!confirmed) return drop(ws);
+      if (!session || session.session_id !== confirmed.session_id) {
+        forget();  // the server did not know ours: a new conversation
+        session = confirmed;
+        save("session", session);
+      }
+      keep();
       ready = true;
       attempts = 0;
       setStatus(T.online);
@@ -299,13 +330,11 @@
   // Sent once the socket is open and the session confirmed; kept for the next one otherwise.
   function flush() {
     while (ready && ws && ws.readyState === 1 && outbox.length) {
-      emit("user_uttered", { message: outbox.shift(), session_id: sessionId });
+      emit("user_uttered", { message: outbox.shift(), session_id: session.session_id });
     }
   }
   function restart() {
-    save("history:" + sessionId, null);
-    sessionId = newSessionId();
-    save("session", sessionId);
+    forget();
     history = [];
     outbox = [];
     setTyping(false);

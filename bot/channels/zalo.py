@@ -2,13 +2,16 @@
 
 Registered in credentials.yml as `bot.channels.zalo.ZaloInput` (see docs/zalo.md).
 
-In: `POST /webhooks/zalo/webhook`. The `X-ZEvent-Signature` header (SHA-256 of app_id +
-raw body + the body's `timestamp` + OA secret key, with or without `mac=`) is checked
-before anything else; a `user_send_text` event is de-duplicated on `message.msg_id`
-through a database table shared by every Rasa process, handed to the bot in a background
-task, and answered with 200 at once (Zalo retries for hours when it gets no 200 within
-about 2 s). Other events are acknowledged and ignored. Zalo user ids are large integers and
-stay strings; the conversation id is `zalo:<id>`.
+In: `POST /webhooks/zalo/webhook`. The body's size is checked first, then the
+`X-ZEvent-Signature` header (SHA-256 of app_id + raw body + the body's `timestamp` + OA
+secret key, with or without `mac=`; the timestamp is read from the raw bytes, so nothing
+unsigned is parsed), then the body is parsed (depth-bounded). A signed event older than the
+replay window is acknowledged and dropped. A `user_send_text` event must carry
+`message.msg_id`; it is de-duplicated on it through a table shared by every Rasa process
+(in the channels database, beside the OA tokens, not in the knowledge base), handed to the
+bot in a background task, and answered with 200 at once (Zalo retries for hours when it
+gets no 200 within about 2 s). Other events are acknowledged and ignored. Zalo user ids
+are large integers and stay strings; the conversation id is `zalo:<id>`.
 
 Out: `POST {api_base}/v3.0/oa/message/cs` with the `access_token` header, through one
 shared aiohttp session. Text over 2,000 characters is split at paragraph, line, sentence,
@@ -16,7 +19,7 @@ then word boundaries; buttons become template buttons. An invalid or expired tok
 (-216/-201) is refreshed (see `zalo_tokens`) and the message sent again once; any other
 error is logged and never reaches the conversation.
 
-Message text is not logged at info level; debug logs mask phone/ID numbers and e-mails.
+Message text is never logged, and a Zalo user appears in the logs only as a short hash.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 import re
+import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
 import aiohttp
@@ -36,13 +39,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.answered import answering_every_message
+from bot.channels.senders import ZALO as SENDER_PREFIX
 from bot.channels.zalo_tokens import (
     OAuthRefresher,
     SeenEvents,
     SharedSession,
     TokenStore,
 )
-from bot.privacy import mask_personal_data
+from bot.limits import RequestRefusedError, parse_json_object
+from bot.privacy import short_id
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -50,7 +55,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://openapi.zalo.me"
 DEFAULT_OAUTH_BASE = "https://oauth.zaloapp.com"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-SENDER_PREFIX = "zalo:"
 MAX_TEXT = 2000  # Zalo's limit for a customer-service text message
 MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
@@ -87,17 +91,21 @@ def verify_signature(
     return hmac.compare_digest(value.lower().encode("utf-8"), expected.encode("ascii"))
 
 
-def parse_event(body: bytes) -> Tuple[Optional[Any], str]:
-    """The event and its `timestamp` (as a string; "" when absent or unparsable).
+_TIMESTAMP_RE = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
 
-    Numbers are kept as their literal text, so a large id sent as a bare JSON number is
-    never turned into a float."""
-    try:
-        event = json.loads(body.decode("utf-8"), parse_int=str, parse_float=str)
-    except (UnicodeDecodeError, ValueError):
-        return None, ""
-    timestamp = event.get("timestamp") if isinstance(event, dict) else None
-    return event, "" if timestamp is None else str(timestamp)
+
+def event_timestamp(body: bytes) -> str:
+    """The event's `timestamp` as its literal text, read from the raw bytes ("" when
+    absent): the signature covers it, so it is needed before the body may be parsed."""
+    found = _TIMESTAMP_RE.search(body)
+    return found.group(1).decode("ascii") if found else ""
+
+
+def _as_text(value: Any) -> str:
+    """Ids and timestamps arrive as strings or bare numbers; both become their text."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    return str(value)
 
 
 def sender_id_for(zalo_user_id: str) -> str:
@@ -268,14 +276,14 @@ class ZaloOutput(OutputChannel):
         except asyncio.CancelledError:
             raise
         except Exception:
-            logger.exception("Zalo: unexpected error while sending a message to %s", user_id)
+            logger.exception("Zalo: unexpected error sending to user %s", short_id(user_id))
             return False
 
     async def _send(self, user_id: str, message: Dict[str, Any]) -> bool:
         body = {"recipient": {"user_id": user_id}, "message": message}
         token = await self.tokens.access_token()
         if token is None:
-            logger.error("Zalo: no OA access token; message to %s not sent.", user_id)
+            logger.error("Zalo: no OA access token; message to %s not sent.", short_id(user_id))
             return False
         for attempt in (1, 2):
             result = await self._post(token.value, body)
@@ -288,13 +296,15 @@ class ZaloOutput(OutputChannel):
                 logger.info("Zalo: access token rejected (error %s); refreshing.", code)
                 fresh = await self.tokens.refresh(token.version)
                 if fresh is None:
-                    logger.error("Zalo: message to %s not sent: no valid access token.", user_id)
+                    logger.error(
+                        "Zalo: message to %s not sent: no valid access token.", short_id(user_id)
+                    )
                     return False
                 token = fresh
                 continue
             logger.warning(
                 "Zalo: message to %s refused: error %s (%s)",
-                user_id,
+                short_id(user_id),
                 result.get("error"),
                 str(result.get("message", ""))[:200],
             )
@@ -358,7 +368,7 @@ class ZaloInput(InputChannel):
     ) -> None:
         self.app_id = str(app_id)
         self._oa_secret_key = str(oa_secret_key)
-        url = token_db_url or settings.kb_database_url
+        url = token_db_url or settings.channels_database_url
         self.http = SharedSession()
         self.tokens = TokenStore(
             url, OAuthRefresher(oauth_base, self.app_id, app_secret_key, self.http)
@@ -373,55 +383,69 @@ class ZaloInput(InputChannel):
     def get_output_channel(self) -> OutputChannel:
         return self.output
 
+    def is_fresh(self, timestamp: str, now: Optional[float] = None) -> bool:
+        """Inside the replay window: a signed event stamped long ago is not processed."""
+        if not timestamp.isdigit():
+            return False
+        now_ms = (time.time() if now is None else now) * 1000
+        return abs(now_ms - int(timestamp)) <= settings.zalo_replay_window * 1000
+
     async def handle_event(
         self,
         body: bytes,
         signature: Optional[str],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        now: Optional[float] = None,
     ) -> Tuple[int, Dict[str, Any]]:
         """Everything the webhook does, without Sanic: (HTTP status, JSON answer)."""
+        if len(body) > settings.max_body_bytes:
+            return 413, {"error": "body too large"}
         if not signature:
             logger.warning("Zalo: webhook call without a signature rejected.")
             return 401, {"error": "missing signature"}
-        event, timestamp = parse_event(body)
+        timestamp = event_timestamp(body)
         if not verify_signature(signature, self.app_id, body, timestamp, self._oa_secret_key):
             logger.warning("Zalo: webhook call with a bad signature rejected.")
             return 401, {"error": "bad signature"}
-        if not isinstance(event, dict):
-            return 400, {"error": "body is not a JSON object"}
+        try:
+            event = parse_json_object(body, settings.max_body_bytes, settings.max_json_depth)
+        except RequestRefusedError as refused:
+            return refused.status, {"error": refused.reason}
+        if _as_text(event.get("timestamp")) != timestamp:
+            return 400, {"error": "timestamp is not the event's own"}
+        if not self.is_fresh(timestamp, now):
+            logger.warning("Zalo: signed event outside the replay window dropped.")
+            return 200, {"status": "stale"}
         event_name = event.get("event_name")
         if event_name != HANDLED_EVENT:
             logger.info("Zalo: ignored event %r.", str(event_name)[:64])
             return 200, {"status": "ignored"}
         sender = event.get("sender")
         message = event.get("message")
-        user_id = sender.get("id") if isinstance(sender, dict) else None
-        user_id = user_id if isinstance(user_id, str) else ""
+        user_id = _as_text(sender.get("id")) if isinstance(sender, dict) else ""
         text = message.get("text") if isinstance(message, dict) else None
-        if not _ZALO_ID.match(user_id) or not isinstance(text, str):
-            return 400, {"error": "user_send_text without sender id or text"}
-        msg_id = message.get("msg_id")
-        if msg_id:
-            try:
-                first = await asyncio.wait_for(
-                    asyncio.to_thread(self.events.first_time, str(msg_id)), DEDUPE_TIMEOUT
-                )
-            except Exception:  # never lose a citizen's message because of the dedupe table
-                logger.exception("Zalo: de-duplication table unavailable; processing anyway.")
-                first = True
-            if not first:
-                logger.info("Zalo: duplicate event %s from %s ignored.", msg_id, user_id)
-                return 200, {"status": "duplicate"}
-        logger.info("Zalo: message %s from user %s accepted.", msg_id, user_id)
-        logger.debug("Zalo: text from %s: %s", user_id, mask_personal_data(text))
+        msg_id = _as_text(message.get("msg_id")) if isinstance(message, dict) else ""
+        if not _ZALO_ID.match(user_id) or not isinstance(text, str) or not msg_id:
+            return 400, {"error": "user_send_text needs a sender id, a text and a msg_id"}
+        try:
+            first = await asyncio.wait_for(
+                asyncio.to_thread(self.events.first_time, msg_id), DEDUPE_TIMEOUT
+            )
+        except Exception:  # never lose a citizen's message because of the dedupe table
+            logger.exception("Zalo: de-duplication table unavailable; processing anyway.")
+            first = True
+        user = short_id(user_id)
+        if not first:
+            logger.info("Zalo: duplicate event %s from user %s ignored.", msg_id[:64], user)
+            return 200, {"status": "duplicate"}
+        logger.info("Zalo: message %s from user %s accepted.", msg_id[:64], user)
         recipient = event.get("recipient")
         metadata = {
             "zalo": {
                 "event_name": event_name,
-                "msg_id": None if msg_id is None else str(msg_id),
+                "msg_id": msg_id,
                 "timestamp": timestamp,
-                "oa_id": str(recipient.get("id")) if isinstance(recipient, dict) else None,
-                "user_id_by_app": event.get("user_id_by_app"),
+                "oa_id": _as_text(recipient.get("id")) if isinstance(recipient, dict) else None,
             }
         }
         user_message = UserMessage(
@@ -446,10 +470,12 @@ class ZaloInput(InputChannel):
         try:
             await on_new_message(message)
         except asyncio.CancelledError:
-            logger.warning("Zalo: handling a message from %s was cancelled.", message.sender_id)
+            user = short_id(message.sender_id)
+            logger.warning("Zalo: handling a message from %s was cancelled.", user)
             raise
         except Exception:
-            logger.exception("Zalo: the bot failed on a message from %s", message.sender_id)
+            user = short_id(message.sender_id)
+            logger.exception("Zalo: the bot failed on a message from %s", user)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Let messages being handled finish (bounded), then close the HTTP session."""

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import List
 
@@ -19,7 +20,7 @@ from bot.channels.zalo import (
     ZaloOutput,
     build_messages,
     compute_signature,
-    parse_event,
+    event_timestamp,
     sender_id_for,
     split_text,
     verify_signature,
@@ -40,6 +41,7 @@ APP_ID = "1234567890123456789"
 OA_SECRET = "oa-secret-key"
 APP_SECRET = "app-secret"
 HUGE_ID = "3815426271234567890123"  # larger than 2**64: a float or int64 would change it
+NOW = str(int(time.time() * 1000))  # events are stamped now: older ones are replays
 
 
 @pytest.fixture
@@ -71,13 +73,13 @@ def event_body(user_id: str = "2468458835296117922", text: str = "xin chào", ms
         "sender": {"id": user_id},
         "recipient": {"id": "579745863508352884"},
         "message": {"text": text, "msg_id": msg_id},
-        "timestamp": "1718000000000",
+        "timestamp": NOW,
         "user_id_by_app": "552177279717587730",
     }
     return json.dumps(event, ensure_ascii=False).encode("utf-8")
 
 
-def sign(body: bytes, timestamp: str = "1718000000000", secret: str = OA_SECRET) -> str:
+def sign(body: bytes, timestamp: str = NOW, secret: str = OA_SECRET) -> str:
     return compute_signature(APP_ID, body, timestamp, secret)
 
 
@@ -88,15 +90,15 @@ def test_signature_is_sha256_of_app_id_body_timestamp_secret():
     import hashlib
 
     body = event_body()
-    expected = hashlib.sha256(APP_ID.encode() + body + b"1718000000000" + OA_SECRET.encode())
+    expected = hashlib.sha256(APP_ID.encode() + body + NOW.encode() + OA_SECRET.encode())
     assert sign(body) == expected.hexdigest()
 
 
 @pytest.mark.parametrize("prefix", ["", "mac=", "MAC="])
 def test_signature_accepted_with_or_without_mac_prefix(prefix):
     body = event_body()
-    assert verify_signature(prefix + sign(body), APP_ID, body, "1718000000000", OA_SECRET)
-    assert verify_signature(prefix + sign(body).upper(), APP_ID, body, "1718000000000", OA_SECRET)
+    assert verify_signature(prefix + sign(body), APP_ID, body, NOW, OA_SECRET)
+    assert verify_signature(prefix + sign(body).upper(), APP_ID, body, NOW, OA_SECRET)
 
 
 @pytest.mark.parametrize(
@@ -105,30 +107,25 @@ def test_signature_accepted_with_or_without_mac_prefix(prefix):
 )
 def test_missing_or_wrong_signature_rejected(header):
     body = event_body()
-    assert not verify_signature(header, APP_ID, body, "1718000000000", OA_SECRET)
+    assert not verify_signature(header, APP_ID, body, NOW, OA_SECRET)
 
 
 def test_signature_binds_body_timestamp_app_and_secret():
     body = event_body()
     good = sign(body)
-    assert not verify_signature(
-        good, APP_ID, body.replace(b"xin", b"XIN"), "1718000000000", OA_SECRET
-    )
+    assert not verify_signature(good, APP_ID, body.replace(b"xin", b"XIN"), NOW, OA_SECRET)
     assert not verify_signature(good, APP_ID, body, "1718000000001", OA_SECRET)
-    assert not verify_signature(good, "999", body, "1718000000000", OA_SECRET)
-    assert not verify_signature(good, APP_ID, body, "1718000000000", "other-secret")
-    assert not verify_signature(
-        sign(body, secret="other"), APP_ID, body, "1718000000000", OA_SECRET
-    )
+    assert not verify_signature(good, "999", body, NOW, OA_SECRET)
+    assert not verify_signature(good, APP_ID, body, NOW, "other-secret")
+    assert not verify_signature(sign(body, secret="other"), APP_ID, body, NOW, OA_SECRET)
 
 
-def test_parse_event_keeps_numbers_as_their_text():
+def test_timestamp_is_read_from_the_raw_bytes_before_parsing():
     raw = b'{"event_name": "user_send_text", "sender": {"id": 3815426271234567890123}, "timestamp": 1718000000000}'
-    event, timestamp = parse_event(raw)
-    assert event["sender"]["id"] == HUGE_ID
-    assert timestamp == "1718000000000"
-    assert parse_event(b"{not json") == (None, "")
-    assert parse_event(b"\xff\xfe") == (None, "")
+    assert event_timestamp(raw) == "1718000000000"
+    assert event_timestamp(b'{"timestamp": "1718000000000", broken') == "1718000000000"
+    assert event_timestamp(b"{not json") == ""
+    assert event_timestamp(b"\xff\xfe") == ""
 
 
 # ------------------------------------------------------------------ webhook logic
@@ -182,10 +179,11 @@ def test_malformed_json_with_valid_signature_is_400(channel):
         [
             (b"{not json", sign(b"{not json", timestamp="")),
             (b"[1, 2]", sign(b"[1, 2]", timestamp="")),
+            (b"[" * 40 + b"]" * 40, sign(b"[" * 40 + b"]" * 40, timestamp="")),
             (b"{broken", "mac=" + "1" * 64),  # unsigned garbage stays 401
         ],
     )
-    assert [status for status, _ in results] == [400, 400, 401]
+    assert [status for status, _ in results] == [400, 400, 400, 401]
     assert delivered == []
 
 
@@ -211,12 +209,10 @@ def test_huge_id_sent_as_a_bare_json_number_stays_exact(channel):
 
 
 def test_other_events_are_acknowledged_and_ignored(channel, caplog):
-    body = json.dumps({"event_name": "follow", "app_id": APP_ID, "timestamp": "17"}).encode()
+    body = json.dumps({"event_name": "follow", "app_id": APP_ID, "timestamp": NOW}).encode()
     no_sender = event_body(user_id="")
     with caplog.at_level(logging.INFO, logger="bot.channels.zalo"):
-        results, delivered = run_events(
-            channel, [(body, sign(body, timestamp="17")), (no_sender, sign(no_sender))]
-        )
+        results, delivered = run_events(channel, [(body, sign(body)), (no_sender, sign(no_sender))])
     assert [status for status, _ in results] == [200, 400]
     assert results[0][1] == {"status": "ignored"}
     assert delivered == []
@@ -239,6 +235,36 @@ def test_mask_personal():
     )
     assert "345" not in masked and "001099012345" not in masked and "x@y.vn" not in masked
     assert "năm 2024" in masked
+
+
+def test_an_old_signed_event_is_acknowledged_and_dropped(channel):
+    old = str(int(time.time() * 1000) - 3600 * 1000)  # stamped an hour ago
+    body = event_body(msg_id="replayed").replace(NOW.encode(), old.encode())
+    results, delivered = run_events(channel, [(body, sign(body, timestamp=old))])
+    assert results == [(200, {"status": "stale"})]
+    assert delivered == [] and seen_rows(channel) == 0
+
+
+def test_a_question_without_msg_id_is_refused_so_retries_cannot_repeat_it(channel):
+    body = event_body(msg_id="")
+    results, delivered = run_events(channel, [(body, sign(body)), (body, sign(body))])
+    assert [status for status, _ in results] == [400, 400]
+    assert delivered == []
+
+
+def test_size_is_checked_before_the_signature_and_the_signature_before_parsing(channel):
+    huge = b'{"timestamp": "' + NOW.encode() + b'", "x": "' + b"a" * 200_000 + b'"}'
+    deep = b'{"timestamp": "' + NOW.encode() + b'", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    results, _ = run_events(channel, [(huge, sign(huge)), (deep, "mac=" + "0" * 64)])
+    assert [status for status, _ in results] == [413, 401]
+
+
+def test_a_timestamp_other_than_the_events_own_is_refused(channel):
+    body = json.loads(event_body())
+    body["message"]["note"] = '"timestamp": "1"'  # a decoy the raw read must not be fooled by
+    raw = json.dumps({"decoy": {"timestamp": "1"}, **body}).encode()
+    results, delivered = run_events(channel, [(raw, sign(raw, timestamp="1"))])
+    assert results[0][0] == 400 and delivered == []
 
 
 # ------------------------------------------------------------------ splitting and buttons
