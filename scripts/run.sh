@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Set up if needed, load the knowledge base, train if needed, start the action server and
-# the Rasa server (REST + socket.io), and stop both cleanly on Ctrl-C.
+# Set up if needed, load the knowledge base, train if needed, and start everything:
+# the action server and the Rasa server on the loopback, and the public entry that
+# exposes only the channels. Ctrl-C stops them all.
 #   scripts/run.sh          servers in the foreground
-#   scripts/run.sh --shell  chat in this terminal instead
+#   scripts/run.sh --shell  chat in this terminal with the bot `make run` started
 set -euo pipefail
 bash "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/common.sh"
 
-RASA_PORT="${RASA_PORT:-5005}"
-ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+if [ "${1:-}" = "--shell" ]; then
+  exec python -m bot.chat
+fi
+
+source "$(dirname "$0")/secrets.sh"
+export PUBLIC_PORT="${PUBLIC_PORT:-5005}" RASA_PORT="${RASA_PORT:-5006}"
+export ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 ENDPOINTS="${RASA_ENDPOINTS:-endpoints.yml}"
 # the Zalo OA channel joins when its settings are there (docs/zalo.md)
 if [ -n "${ZALO_APP_ID:-}" ]; then DEFAULT_CREDENTIALS=credentials.zalo.yml; else DEFAULT_CREDENTIALS=credentials.yml; fi
@@ -26,32 +32,29 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-rasa run actions --actions actions --port "$ACTIONS_PORT" &
+python -m bot.action_server &
 pids+=($!)
-
-if [ "${1:-}" = "--shell" ]; then
-  rasa shell -m "$MODEL" --endpoints "$ENDPOINTS"
-  exit 0
-fi
-
-rasa run -m "$MODEL" --enable-api --cors "*" --port "$RASA_PORT" \
-  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" &
+python -m bot.server --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" &
 pids+=($!)
 
 for _ in $(seq 1 180); do
-  python -c "import urllib.request as u; u.urlopen('http://localhost:$RASA_PORT/status', timeout=2)" \
+  python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$RASA_PORT/webhooks/rest/', timeout=2)" \
     >/dev/null 2>&1 && break
   sleep 1
 done
+python -m bot.gateway &
+pids+=($!)
+sleep 1
 cat <<MSG
 
-  Trợ lý Dịch vụ công is running.
-  Web chat:  http://localhost:$RASA_PORT/webhooks/widget/demo   (demo portal page with the widget)
-  REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+  Trợ lý Dịch vụ công is running. Public entry (channels only): http://localhost:$PUBLIC_PORT
+  Web chat:  http://localhost:$PUBLIC_PORT/webhooks/widget/demo   (demo portal page with the widget)
+  REST:      curl -s localhost:$PUBLIC_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                -d '{"sender": "demo", "message": "lam ho chieu het bao nhieu tien"}'
-  socket.io: http://localhost:$RASA_PORT/socket.io
-  Zalo:      http://localhost:$RASA_PORT/webhooks/zalo/webhook   (when ZALO_APP_ID is set; docs/zalo.md)
+  socket.io: http://localhost:$PUBLIC_PORT/socket.io
+  Zalo:      http://localhost:$PUBLIC_PORT/webhooks/zalo/webhook   (when ZALO_APP_ID is set; docs/zalo.md)
   Terminal:  make shell
+  Internal (loopback only): Rasa http://127.0.0.1:$RASA_PORT (HTTP API with a JWT), actions http://127.0.0.1:$ACTIONS_PORT
   Stop:      Ctrl-C
 
 MSG

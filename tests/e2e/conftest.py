@@ -20,13 +20,13 @@ def servers(tmp_path_factory, kb_url) -> RunningBot:
 Say = Callable[[str], list]
 
 
-def rest_conversation(rasa_url: str) -> Say:
+def rest_conversation(url: str) -> Say:
     """A new conversation: `say(text)` returns the bot's messages."""
     sender = f"test-{uuid.uuid4().hex[:10]}"
 
     def say(text: str) -> list:
         response = requests.post(
-            f"{rasa_url}/webhooks/rest/webhook",
+            f"{url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
             timeout=60,
         )
@@ -39,7 +39,7 @@ def rest_conversation(rasa_url: str) -> Say:
 
 @pytest.fixture
 def conversation(servers) -> Callable[[], Say]:
-    return lambda: rest_conversation(servers.rasa_url)
+    return lambda: rest_conversation(servers.url)
 
 
 def texts(messages: list) -> str:

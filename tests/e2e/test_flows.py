@@ -1,14 +1,10 @@
 """End to end over HTTP: accounts, filing, payment, tracking, checklist, feedback, handoff."""
 
-import requests
-
 from tests.e2e.conftest import texts
 
 
 def tracker(servers, say) -> dict:
-    response = requests.get(f"{servers.rasa_url}/conversations/{say.sender}/tracker", timeout=30)
-    assert response.status_code == 200
-    return response.json()
+    return servers.tracker(say.sender)
 
 
 def test_huong_dan_tao_tai_khoan_kem_nguon(conversation):

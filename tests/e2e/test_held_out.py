@@ -30,7 +30,7 @@ def test_tin_nhan_giu_lai_duoc_tra_loi_dung_it_nhat_90_phan_tram(servers):
     cases = yaml.safe_load((HERE / "held_out_messages.yml").read_text(encoding="utf-8"))
     misses = []
     for case in cases["messages"]:
-        say = rest_conversation(servers.rasa_url)
+        say = rest_conversation(servers.url)
         for earlier in case.get("before") or []:
             say(earlier)
         answer = texts(say(case["text"]))

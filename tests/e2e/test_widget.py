@@ -71,10 +71,9 @@ def driver(tmp_path_factory):
 class Widget:
     """The widget on the demo page, as a citizen uses it."""
 
-    def __init__(self, driver, rasa_url: str) -> None:
+    def __init__(self, driver, url: str) -> None:
         self.driver = driver
-        self.rasa_url = rasa_url
-        self.demo_url = f"{rasa_url}/webhooks/widget/demo"
+        self.demo_url = f"{url}/webhooks/widget/demo"
 
     def wait(self, condition, seconds: float = 30, message: str = ""):
         return WebDriverWait(self.driver, seconds).until(lambda _: condition(), message)
@@ -106,8 +105,9 @@ class Widget:
 
     @property
     def session_id(self) -> str:
+        """The conversation id the server issued to this widget."""
         return self.driver.execute_script(
-            "return JSON.parse(localStorage.getItem('tldvc:session'))"
+            "return (JSON.parse(localStorage.getItem('tldvc:session')) || {}).session_id"
         )
 
     def texts(self, who: str = "") -> List[str]:
@@ -157,7 +157,7 @@ class Widget:
 @pytest.fixture
 def widget(servers, driver) -> Widget:
     """The demo page with a new conversation, the widget opened and connected."""
-    page = Widget(driver, servers.rasa_url)
+    page = Widget(driver, servers.url)
     page.load(fresh=True)
     page.open()
     return page
@@ -169,7 +169,7 @@ def assert_no_alert(driver) -> None:
 
 
 def test_demo_page_and_widget_files_are_served_with_safe_headers(servers):
-    base = f"{servers.rasa_url}/webhooks/widget"
+    base = f"{servers.url}/webhooks/widget"
     assert requests.get(f"{base}/", timeout=10).json() == {"status": "ok"}
 
     demo = requests.get(f"{base}/demo", timeout=10)
@@ -290,12 +290,12 @@ def test_markup_from_the_citizen_and_from_the_bot_is_shown_as_text(widget, serve
         "text": text,
         "data": {"buttons": [{"title": XSS_IMG, "payload": "/greet"}]},
     }
-    sent = requests.post(
-        f"{servers.rasa_url}/conversations/{widget.session_id}/tracker/events",
+    sent = servers.api(
+        "POST",
+        f"/conversations/{widget.session_id}/tracker/events",
         params={"output_channel": "socketio", "execute_side_effects": "true"},
         data=json.dumps(event),
         headers={"Content-Type": "application/json"},
-        timeout=30,
     )
     assert sent.status_code == 200, sent.text
     widget.wait(lambda: text in widget.bot_texts(), ANSWER_WAIT, "the bot's message not shown")
