@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Set up if needed and run every check: lint, knowledge base, data validation, unit tests,
 # training (only when changed), dialogue test stories, NLU cross-validation and the
-# held-out NLU gate, and the end-to-end
-# tests against the real Rasa server and action server: over HTTP, through the widget in
-# headless Chromium, and through the Zalo channel against a fake Zalo server.
+# held-out NLU gate, the attack-surface suite against the servers as `make run` starts
+# them, and the end-to-end tests against the real servers: over HTTP, through the widget
+# in headless Chromium, and through the Zalo channel against a fake Zalo server.
 set -euo pipefail
 bash "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/common.sh"
@@ -44,6 +44,9 @@ python -m tests.nlu.cross_validate --folds 5 --gate 2>&1 | grep -vE "Epochs|^\s*
   > results/cross-validation.log || { tail -60 results/cross-validation.log; exit 1; }
 grep -E "cross-validation \(|^subset|^overall|^with_|^without_|bar not met|BELOW" \
   results/cross-validation.log || true
+
+step "attack surface: the servers as make run starts them, probed from outside"
+python -m pytest tests/security -q -p no:cacheprovider
 
 step "browser for the widget tests (Debian chromium + chromium-driver)"
 bash scripts/setup-browser.sh
