@@ -1,9 +1,12 @@
 """Handing the conversation to a person, and the fallback that leads there.
 
 The bot hands over when asked, when the citizen is frustrated, or after two
-misunderstood messages in a row. It says what happens next, marks the conversation
-(`handoff_requested`, `handoff_reason`) for staff and pauses: later messages are
-stored for the officer but the bot stays silent until the conversation is resumed.
+misunderstood messages in a row. It marks the conversation (`handoff_requested`,
+`handoff_reason`) for staff and says honestly what happens next. On a channel a staff
+reply can reach (the web widget, Zalo) it pauses: later messages are stored for the
+officer and the bot stays silent until the conversation is handed back, also across a
+new session. On one it cannot (plain REST) it promises no reply there: it gives the
+hotline and the portal, and keeps answering.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.channels.senders import can_receive_pushed_messages
 from bot.settings import settings
 
 REASONS = {
@@ -44,21 +48,31 @@ INTENT_BUTTONS = {
 }
 
 
-def handoff(dispatcher: CollectingDispatcher, reason: str) -> List[EventType]:
-    text = (
-        OPENING.get(reason, "Dạ. ")
-        + "Trợ lý đã chuyển cuộc trò chuyện này cho cán bộ hỗ trợ. Cán bộ sẽ đọc lại nội dung "
-        "và trả lời anh/chị tại đây; trong lúc chờ, Trợ lý tạm dừng trả lời tự động. Anh/chị "
-        f"cũng có thể gửi câu hỏi qua mục «Hỗ trợ» trên {settings.portal_search_url}"
-    )
-    if settings.hotline:
-        text += f" hoặc gọi tổng đài {settings.hotline}"
-    dispatcher.utter_message(text=text + ".")
-    return [
+def _elsewhere() -> str:
+    """Where a citizen can reach a person without this chat."""
+    where = f"gửi câu hỏi qua mục «Hỗ trợ» trên {settings.portal_search_url}"
+    return where + (f" hoặc gọi tổng đài {settings.hotline}" if settings.hotline else "")
+
+
+def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    marked: List[EventType] = [
         SlotSet("handoff_requested", True),
         SlotSet("handoff_reason", reason),
-        ConversationPaused(),
     ]
+    opening = OPENING.get(reason, "Dạ. ")
+    if not can_receive_pushed_messages(tracker.get_latest_input_channel()):
+        dispatcher.utter_message(
+            text=opening + "Kênh trò chuyện này không nhận được tin nhắn trả lời của cán bộ, nên "
+            f"để được cán bộ hỗ trợ, anh/chị vui lòng {_elsewhere()}. Nội dung trò chuyện đã "
+            "được ghi lại để cán bộ xem xét. Trợ lý vẫn tiếp tục trả lời tại đây."
+        )
+        return marked
+    dispatcher.utter_message(
+        text=opening + "Trợ lý đã chuyển cuộc trò chuyện này cho cán bộ hỗ trợ. Cán bộ sẽ đọc "
+        "lại nội dung và trả lời anh/chị tại đây; trong lúc chờ, Trợ lý tạm dừng trả lời tự "
+        f"động. Anh/chị cũng có thể {_elsewhere()}."
+    )
+    return [*marked, ConversationPaused()]
 
 
 class ActionRequestHuman(Action):
@@ -71,7 +85,7 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        return handoff(dispatcher, REASONS.get(intent, "requested"))
+        return handoff(dispatcher, tracker, REASONS.get(intent, "requested"))
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
@@ -96,7 +110,7 @@ class ActionHandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if consecutive_fallbacks(tracker) >= 2:
-            return handoff(dispatcher, "repeated_fallback")
+            return handoff(dispatcher, tracker, "repeated_fallback")
         ranking = tracker.latest_message.get("intent_ranking") or []
         closest = [r["name"] for r in ranking if r.get("name") in INTENT_BUTTONS][:3]
         buttons = [{"title": INTENT_BUTTONS[name], "payload": f"/{name}"} for name in closest]
@@ -108,3 +122,25 @@ class ActionHandleFallback(Action):
             buttons=buttons,
         )
         return []
+
+
+class ActionSessionStart(Action):
+    """A new session (after an hour of silence) carries the conversation's slots over, as
+    Rasa's own does, and stays paused while the citizen waits for a person: otherwise the
+    bot would silently start answering a conversation staff were asked to take."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        events: List[EventType] = [SessionStarted()]
+        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(name, value) for name, value in tracker.slots.items()]
+        waiting = tracker.get_slot("handoff_requested") and can_receive_pushed_messages(
+            tracker.get_latest_input_channel()
+        )
+        if waiting:
+            events.append(ConversationPaused())
+        return [*events, ActionExecuted("action_listen")]

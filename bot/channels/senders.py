@@ -19,6 +19,13 @@ ZALO = "zalo:"
 WEB = "web:"
 RESERVED_PREFIXES = (ZALO, WEB)
 MAX_SENDER_CHARS = 128
+# channels a staff member's reply can be pushed to, outside a turn (REST only answers
+# the request it was sent)
+PUSH_CHANNELS = frozenset({"socketio", "zalo"})
+
+
+def can_receive_pushed_messages(input_channel: Any) -> bool:
+    return input_channel in PUSH_CHANNELS
 
 
 def pseudonymous(sender_id: str) -> str:

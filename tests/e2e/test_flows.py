@@ -70,17 +70,16 @@ def test_danh_gia_huu_ich_duoc_luu_cung_cuoc_tro_chuyen(servers, conversation):
     assert slots["feedback_on"] == "action_answer_fee"
 
 
-def test_gap_can_bo_thi_danh_dau_va_tam_dung(servers, conversation):
+def test_gap_can_bo_thi_danh_dau_cho_can_bo_xem(servers, conversation):
     say = conversation()
     assert "cán bộ" in texts(say("cho tôi nói chuyện với người thật"))
     state = tracker(servers, say)
     assert state["slots"]["handoff_requested"] is True
     assert state["slots"]["handoff_reason"] == "requested"
-    assert state["paused"] is True
     later = texts(say("alo còn ai không"))
-    assert "đã được ghi lại cho cán bộ" in later  # the bot stays quiet but says it was received
     events = tracker(servers, say)["events"]
     assert any(e["event"] == "user" and e.get("text") == "alo còn ai không" for e in events)
+    assert later  # REST cannot receive a person's reply: the bot keeps answering (test_handoff)
 
 
 def test_hai_lan_khong_hieu_thi_chuyen_can_bo(servers, conversation):

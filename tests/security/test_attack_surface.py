@@ -14,10 +14,10 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
-import socketio
 
 from bot.channels.zalo import compute_signature
 from bot.gateway import is_channel_path
+from tests.e2e.socket_citizen import SocketCitizen
 from tests.security.conftest import FEE_QUESTION, ZALO_ENV, listening_addresses, still_serving
 
 PROBE_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -215,41 +215,6 @@ def test_su_kien_zalo_cu_da_ky_bi_bo_qua(stack):
     tracker = stack.tracker(f"zalo:{user}")
     assert not [e for e in tracker["events"] if e["event"] == "user"]
     still_serving(stack)
-
-
-class SocketCitizen:
-    """A widget's socket.io connection through the public entry."""
-
-    def __init__(self, url: str) -> None:
-        self.client = socketio.Client(reconnection=False)
-        self.session: dict = {}
-        self.received: list = []
-        self.client.on("session_confirm", self.session.update)
-        self.client.on("bot_uttered", self.received.append)
-        self.client.connect(url, transports=["websocket"], socketio_path="socket.io",
-                            wait_timeout=10)  # fmt: skip
-
-    def request_session(self, data: dict) -> dict:
-        self.session.clear()
-        self.client.emit("session_request", data)
-        deadline = time.monotonic() + 10
-        while not self.session and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return dict(self.session)
-
-    def say(self, text: str, session_id: str, wait_for: str = "", seconds: float = 30) -> str:
-        before = len(self.received)
-        self.client.emit("user_uttered", {"message": text, "session_id": session_id})
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            new = " ".join(m.get("text", "") for m in self.received[before:])
-            if new and wait_for in new:
-                return new
-            time.sleep(0.1)
-        return " ".join(m.get("text", "") for m in self.received[before:])
-
-    def close(self) -> None:
-        self.client.disconnect()
 
 
 def test_socket_khac_khong_chiem_duoc_phien_cua_nguoi_dan(stack):
