@@ -16,3 +16,6 @@ STORAGES = {
 PASSWORD_HASHERS = [  # Argon2 is slow on purpose; the tests log in hundreds of times
     "django.contrib.auth.hashers.MD5PasswordHasher",
 ]
+STATIC_ROOT = None  # tests serve static files from the apps (no collectstatic)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
