@@ -28,6 +28,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("CONSOLE_DEBUG")
 SECRET_KEY = env("CONSOLE_SECRET_KEY")
+KEY_FILE = ROOT / "var" / "console-secret-key"  # written by scripts/run-console.sh
+if not SECRET_KEY and KEY_FILE.is_file():
+    SECRET_KEY = KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -178,6 +181,7 @@ USE_TZ = True
 
 # --- static files (whitenoise, served by gunicorn itself) ----------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [CONSOLE_DIR / "static"]
 STATIC_ROOT = Path(env("CONSOLE_STATIC_ROOT", str(ROOT / "var" / "console-static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -187,7 +191,8 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("CONSOLE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

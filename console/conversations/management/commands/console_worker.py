@@ -41,6 +41,7 @@ class Command(BaseCommand):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         last_retention = 0.0
+        failing = ""
         log.info("worker: reading %s", settings.TRACKER_DB_URL.split("@")[-1])
         try:
             while not stopping:
@@ -49,8 +50,11 @@ class Command(BaseCommand):
                     count = ingest.run_until_idle()
                     if count:
                         log.info("worker: %d events ingested", count)
+                    failing = ""
                 except Exception as error:  # the tracker may not exist yet: keep waiting
-                    log.warning("worker: ingest failed, retrying: %s", error)
+                    if str(error) != failing:  # said once, not every poll
+                        log.warning("worker: cannot read the tracker store yet: %s", error)
+                    failing = str(error)
                 if not no_retention and time.time() - last_retention > DAY:
                     last_retention = time.time()
                     try:
