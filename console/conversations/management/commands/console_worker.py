@@ -15,13 +15,21 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from conversations import tracker
 from conversations.ingest import Ingest
 
 log = logging.getLogger("console.worker")
-DAY = 24 * 3600
+DAY = 24 * 3600  # retention and statistics, once a day
+
+
+def refresh_statistics() -> None:
+    """SQLite plans the inbox's joins from ANALYZE's statistics, which it never gathers
+    by itself (PostgreSQL's autovacuum does)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -59,6 +67,7 @@ class Command(BaseCommand):
                     last_retention = time.time()
                     try:
                         call_command("console_retention")
+                        refresh_statistics()
                     except Exception as error:
                         log.warning("worker: retention failed: %s", error)
                 time.sleep(settings.INGEST_POLL_SECONDS)
