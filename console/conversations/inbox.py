@@ -44,6 +44,19 @@ def domain_names() -> Dict[str, List[str]]:
     return {key: sorted(values) for key, values in found.items()}
 
 
+@lru_cache(maxsize=1)
+def procedure_names() -> Dict[str, str]:
+    """Knowledge-base code → procedure name (data/kb/*.yml), so staff read "Đăng ký
+    thường trú" where the `procedure` slot holds "1.004222". Empty without the data."""
+    names: Dict[str, str] = {}
+    for path in sorted(Path(settings.ROOT, "data", "kb").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for procedure in data.get("procedures") or []:
+            if isinstance(procedure, dict) and procedure.get("code"):
+                names[str(procedure["code"])] = str(procedure.get("name") or procedure["code"])
+    return names
+
+
 class InboxFilter(forms.Form):
     date_from = forms.DateField(required=False, label="Từ ngày")
     date_to = forms.DateField(required=False, label="Đến ngày")

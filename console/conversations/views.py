@@ -39,6 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "query": query,
             "saved_views": request.user.saved_views.all(),
             "names": inbox_query.domain_names(),
+            "procedures": sorted(inbox_query.procedure_names().items(), key=lambda p: p[1]),
             "tags": Tag.objects.all(),
         },
     )

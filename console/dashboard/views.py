@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from accounts import roles
 from accounts.access import requires
 from audit.models import record
+from conversations.inbox import procedure_names
 from dashboard import charts, csv_export, stats
 
 
@@ -27,6 +28,7 @@ def _figures(request: HttpRequest) -> tuple:
 @requires(roles.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, figures = _figures(request)
+    names = procedure_names()
     return render(
         request,
         "dashboard/dashboard.html",
@@ -35,7 +37,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "f": figures,
             "days_chart": charts.stacked_days(figures.per_day, figures.channels),
             "reasons_chart": charts.horizontal(figures.handoff_reasons, charts.PALETTE[1]),
-            "procedures_chart": charts.horizontal(figures.procedures, charts.PALETTE[2]),
+            "procedures_chart": charts.horizontal(
+                [(names.get(code, code), n) for code, n in figures.procedures], charts.PALETTE[2]
+            ),
         },
     )
 

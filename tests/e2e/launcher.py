@@ -59,8 +59,12 @@ def launch_bot(
     kb_url: str,
     credentials: Optional[Path] = None,
     extra_env: Optional[Dict[str, str]] = None,
+    jwt_secret: Optional[str] = None,
 ) -> Iterator[RunningBot]:
-    """The bot as `make run` starts it, but on free ports with its own SQLite files."""
+    """The bot as `make run` starts it, but on free ports with its own SQLite files.
+
+    With `jwt_secret`, Rasa's HTTP API takes only HS256 tokens signed with it (as the
+    support-staff console calls it), and answers no cross-origin requests."""
     model = Path(os.environ["TEST_MODEL"])  # set by scripts/test.sh; missing = a failure
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
@@ -79,6 +83,10 @@ def launch_bot(
                  "--port", str(rasa_port), "--endpoints", str(endpoints),
                  "--credentials", str(credentials or ROOT / "credentials.yml")],
     }  # fmt: skip
+    if jwt_secret:
+        commands["rasa"].remove("--cors")
+        commands["rasa"].remove("*")
+        commands["rasa"] += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
     for name, command in commands.items():
         bot.logs[name] = work / f"{name}.log"
         bot.processes[name] = subprocess.Popen(
@@ -86,7 +94,9 @@ def launch_bot(
         )
     try:
         _wait_for(f"{bot.actions_url}/health", bot.processes["actions"], 120, bot.logs["actions"])
-        _wait_for(f"{bot.rasa_url}/status", bot.processes["rasa"], 240, bot.logs["rasa"])
+        # with a JWT, /status needs a token; "/" answers once the model is loaded
+        ready = "/" if jwt_secret else "/status"
+        _wait_for(f"{bot.rasa_url}{ready}", bot.processes["rasa"], 240, bot.logs["rasa"])
         yield bot
     finally:
         for process in bot.processes.values():
