@@ -19,6 +19,12 @@ export CONSOLE_SECRET_KEY="${CONSOLE_SECRET_KEY:-$(secret "$ROOT/var/console-sec
 # Shared with the Rasa server, which must run with --jwt-secret of the same value.
 export RASA_JWT_SECRET="${RASA_JWT_SECRET:-$(secret "$ROOT/var/rasa-jwt-secret")}"
 
+# Retention deletes old conversations from the tracker store too, through this separate
+# URL (the ingest itself reads read-only). Default: the laptop's SQLite tracker store.
+if [ -z "${CONSOLE_TRACKER_DB_URL:-}" ]; then
+  export CONSOLE_TRACKER_DB_WRITE_URL="${CONSOLE_TRACKER_DB_WRITE_URL:-sqlite:///var/tracker.db}"
+fi
+
 CONSOLE_BIND="${CONSOLE_BIND:-127.0.0.1}"
 CONSOLE_PORT="${CONSOLE_PORT:-8000}"
 case "$CONSOLE_BIND" in

@@ -22,6 +22,14 @@ class Channel(models.TextChoices):
     OTHER = "other", "Khác"
 
 
+HANDOFF_REASONS = {  # the bot's handoff_reason slot values (actions/handoff.py)
+    "requested": "Người dân yêu cầu gặp cán bộ",
+    "frustration": "Người dân bức xúc",
+    "repeated_fallback": "Trợ lý nhiều lần không hiểu",
+    "unhelpful_answer": "Câu trả lời chưa hữu ích",
+}
+
+
 class Conversation(models.Model):
     sender_id = models.CharField(max_length=255, db_index=True)
     start_event_id = models.BigIntegerField()
@@ -62,6 +70,10 @@ class Conversation(models.Model):
     @property
     def fallback(self) -> bool:
         return self.n_fallback > 0
+
+    @property
+    def handoff_reason_label(self) -> str:
+        return HANDOFF_REASONS.get(self.handoff_reason, self.handoff_reason)
 
     def apply(self, event: Event) -> None:
         """Fold one event into the summary. Order-independent except for 'latest'

@@ -9,6 +9,7 @@ from accounts import roles
 from accounts.access import requires
 from audit.models import record
 from conversations.inbox import procedure_names
+from conversations.models import HANDOFF_REASONS
 from dashboard import charts, csv_export, stats
 
 
@@ -36,7 +37,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "f": figures,
             "days_chart": charts.stacked_days(figures.per_day, figures.channels),
-            "reasons_chart": charts.horizontal(figures.handoff_reasons, charts.PALETTE[1]),
+            "reasons_chart": charts.horizontal(
+                [(HANDOFF_REASONS.get(r, r), n) for r, n in figures.handoff_reasons],
+                charts.PALETTE[1],
+            ),
             "procedures_chart": charts.horizontal(
                 [(names.get(code, code), n) for code, n in figures.procedures], charts.PALETTE[2]
             ),

@@ -12,6 +12,7 @@ A conversation saved as a test story (through Rasa's story endpoint) passes
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sqlite3
@@ -27,10 +28,12 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.conftest import rest_conversation
 from tests.e2e.launcher import ROOT, VENV_BIN, RunningBot, free_port, launch_bot
+from tests.e2e.test_widget import CONTRAST
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -160,6 +163,7 @@ def browser(tmp_path_factory):
                  "--disable-sync", "--window-size=1280,900",
                  f"--user-data-dir={tmp_path_factory.mktemp('console-chromium')}"):  # fmt: skip
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     try:
         yield driver
@@ -199,12 +203,36 @@ class Console:
         self.one(".account form button").click()
         self.wait(lambda: "/tai-khoan/dang-nhap/" in self.driver.current_url)
 
+    def csp_violations(self) -> list:
+        """Messages Chromium logged about blocked content (inline script, style...)."""
+        logs = self.driver.get_log("browser")
+        return [e["message"] for e in logs if "Content Security Policy" in e["message"]]
+
+    def low_contrast(self) -> list:
+        """Text below WCAG AA (4.5:1) among the page's text elements."""
+        ratios = self.driver.execute_script(
+            CONTRAST, "main p, main td, main th, main label, main a, main button, main dt,"
+            " main dd, main li, main .badge, main .who, main .nlu, header a, header span",
+        )  # fmt: skip
+        return [(name, round(r, 2)) for name, r in ratios if r < 4.5]
+
+    def fits(self, width: int) -> bool:
+        self.driver.set_window_size(width, 900)
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
+
     def save(self, name: str) -> None:
+        """A screenshot of the whole page, not only the window."""
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True,
+             "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
+                      "scale": 1}},
+        )  # fmt: skip
         RESULTS.mkdir(parents=True, exist_ok=True)
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(1280, min(max(height + 40, 900), 4000))
-        self.driver.save_screenshot(str(RESULTS / name))
-        self.driver.set_window_size(1280, 900)
+        (RESULTS / name).write_bytes(base64.b64decode(shot["data"]))
 
 
 def run_rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -227,10 +255,13 @@ def test_review_a_conversation_correct_export_and_save_a_story(console, chats, b
     page.wait(lambda: "q=dang+ky+thuong+tru" in browser.current_url)
     rows = page.css("table.conversations tbody tr")
     assert len(rows) == 1 and FEE_QUESTION[:40] in rows[0].text
-    assert browser.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth"
-    ), "the inbox fits 1280 px"
+    assert page.fits(800), "the inbox fits a tablet (800 px) without sideways scrolling"
+    assert page.fits(1280), "the inbox fits 1280 px"
+    assert not page.low_contrast(), page.low_contrast()
     page.save("console-inbox.png")
+    # keyboard: the skip link comes first and leads to the content
+    page.one("body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Bỏ qua điều hướng"
 
     # transcript: the citizen's message with intent and confidence, the bot's answer
     rows[0].find_element(By.CSS_SELECTOR, "a").click()
@@ -240,6 +271,9 @@ def test_review_a_conversation_correct_export_and_save_a_story(console, chats, b
     assert "độ tin cậy" in user.text
     assert "20.000" in page.one(".timeline .ev.bot").text
     assert "(giờ Việt Nam)" in page.text()
+    assert "Đăng ký thường trú (1.004222)" in page.text()  # the procedure by its name
+    assert page.fits(800) and page.fits(1280)
+    assert not page.low_contrast(), page.low_contrast()
     page.save("console-transcript.png")
     transcript_url = browser.current_url
 
@@ -307,6 +341,8 @@ def test_hostile_text_is_shown_as_text_and_the_dashboard_draws(console, chats, b
     page.open("/so-lieu/")
     assert len(page.css("svg.chart")) >= 1 and page.css("svg.chart rect")
     assert "hội thoại" in page.text()
+    assert page.fits(1280) and not page.low_contrast(), page.low_contrast()
     page.save("console-dashboard.png")
+    assert not page.csp_violations(), page.csp_violations()
     csv = page.one("#csv").get_attribute("href")
     assert "/so-lieu/csv/" in csv
