@@ -176,3 +176,18 @@ def test_a_missing_tracker_database_is_reported_not_created(tmp_path, settings):
     with pytest.raises(sqlite3.OperationalError):
         Ingest(tracker.reader()).run_once()
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_the_worker_command_catches_up_once(rasa, capsys):
+    from django.core.management import call_command
+
+    chat(rasa, "web:cron")
+    call_command("console_worker", once=True)
+    assert "ingested 8 events" in capsys.readouterr().out
+    assert Conversation.objects.get().sender_id == "web:cron"
+
+
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
