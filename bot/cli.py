@@ -36,7 +36,10 @@ def kb_check(args: argparse.Namespace) -> int:
     if parsed is None:
         return 1
     fees = sum(len(p.get("fees") or []) for p in parsed.procedures)
-    print(f"OK: {len(parsed.procedures)} procedures, {fees} fees, {len(parsed.sources)} sources.")
+    print(
+        f"OK: {len(parsed.procedures)} procedures, {fees} fees, {len(parsed.conditions)} "
+        f"conditions, {len(parsed.sources)} sources."
+    )
     return 0
 
 
@@ -97,9 +100,26 @@ def kb_search(args: argparse.Namespace) -> int:
                             "in_person": q.in_person.amount if q.in_person else None,
                             "online": q.online.amount if q.online else None,
                             "verified": all(f.verified for f in (q.in_person, q.online) if f),
-                            "sources": sorted({f.source.url for f in (q.in_person, q.online) if f}),
+                            "until": min(
+                                (
+                                    f.valid_to.isoformat()
+                                    for f in (q.in_person, q.online)
+                                    if f and f.valid_to
+                                ),
+                                default=None,
+                            ),
+                            "conditional": [
+                                {
+                                    "amount": r.fee.amount,
+                                    "conditions": [k.key for k in r.fee.conditions],
+                                    "until": r.fee.valid_to.isoformat() if r.fee.valid_to else None,
+                                }
+                                for r in q.conditional
+                            ],
+                            "sources": sorted({f.source.url for f in q.fees}),
                         }
-                        for q in c.procedure.fees.applicable_on(day)
+                        for q in c.procedure.fees.on(day).quotes
+                        if q.has_rate
                     ],
                 }
                 for c in resolution.top(args.limit)
@@ -116,7 +136,8 @@ def kb_search(args: argparse.Namespace) -> int:
     if resolution.is_ambiguous:
         print("(mơ hồ: bot sẽ hỏi lại bằng nút chọn)")
     print()
-    print(answers.fee_answer(resolution.best.procedure, day))
+    procedure = resolution.best.procedure
+    print(answers.fee_answer(procedure, procedure.fees.on(day)))
     return 0
 
 
@@ -137,7 +158,9 @@ def kb_export(args: argparse.Namespace) -> int:
     exported = []
     for p in catalog.procedures:
         record = {k: v for k, v in asdict(p).items() if k != "fees"}
-        record["fees"] = [asdict(f) for f in p.fees.fees]
+        record["fees"] = [
+            {**asdict(f), "conditions": [c.key for c in f.conditions]} for f in p.fees.fees
+        ]
         exported.append(plain(record))
     yaml.safe_dump(exported, sys.stdout, allow_unicode=True, sort_keys=False)
     return 0
