@@ -27,6 +27,8 @@ class Settings:
     portal_search_url: str
     hotline: str
     timezone: str
+    # `kb check` warns about facts last checked longer ago than this (days)
+    kb_stale_after_days: int
 
 
 def load_settings() -> Settings:
@@ -40,6 +42,7 @@ def load_settings() -> Settings:
         ),
         hotline=_env("SUPPORT_HOTLINE", ""),
         timezone=_env("BOT_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        kb_stale_after_days=int(_env("KB_STALE_AFTER_DAYS", "90")),
     )
 
 

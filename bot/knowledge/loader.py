@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 import yaml
 from sqlalchemy.orm import Session
 
+from bot.knowledge.freshness import DatedFact
 from bot.knowledge.models import (
     AliasRow,
     Base,
@@ -528,3 +529,23 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
             for position, fee in enumerate(procedure.get("fees") or [])
         ],
     )
+
+
+def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
+    """Every procedure, document, fee, guide and condition with its `verified_on`."""
+
+    def fact(item: dict[str, Any], file: str, what: str) -> DatedFact:
+        return DatedFact(file, item.get(LINE, 0), what, _as_date(item["verified_on"]))
+
+    facts = []
+    for procedure in parsed.procedures:
+        name, file = procedure["name"], procedure["file"]
+        facts.append(fact(procedure, file, f"thủ tục «{name}»"))
+        for document in procedure.get("documents") or []:
+            facts.append(fact(document, file, f"«{name}» — giấy tờ «{document['name']}»"))
+        for fee in procedure.get("fees") or []:
+            group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
+            facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))
+    facts += [fact(g, g["file"], f"hướng dẫn «{g['title']}»") for g in parsed.guides]
+    facts += [fact(c, c["file"], f"điều kiện «{k}»") for k, c in parsed.conditions.items()]
+    return facts
