@@ -270,18 +270,6 @@ class ProcedureQuestion(Action, ABC):
         return answer(dispatcher, self.question, found.procedure, tracker)
 
 
-def _about_fees(tracker: Tracker, procedure: Optional[Procedure]) -> bool:
-    """A follow-up that only makes sense about fees: it names a fee group ("còn người có
-    công thì sao?"), a fee condition ("còn nếu nộp online?") or a day ("còn tháng sau?")."""
-    text = tracker.latest_message.get("text") or ""
-    return bool(
-        _beneficiary(tracker, procedure)
-        or catalog().circumstances_in(text)
-        or day_asked(text, answers.today())
-        or _latest_entities(tracker, "fee_condition")
-    )
-
-
 class ActionAnswerFee(ProcedureQuestion):
     question, intent = "fee", "ask_fee"
 
@@ -347,7 +335,7 @@ class ActionChooseProcedure(ProcedureQuestion):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
     ) -> List[EventType]:
         pending = tracker.get_slot("pending_question")
-        if pending not in ANSWERS and _about_fees(tracker, found.procedure):
+        if pending not in ANSWERS and _beneficiary(tracker, found.procedure):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if found.procedure is not None and pending in ANSWERS:
             return answer(dispatcher, pending, found.procedure, tracker)

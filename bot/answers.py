@@ -366,21 +366,24 @@ def agency_answer(procedure: Procedure) -> str:
 
 
 def online_answer(procedure: Procedure, fee_day: FeeDay) -> str:
-    """Can it be filed online, and is it cheaper online on the day?"""
+    """Can it be filed online, and what it costs online on the day, against in person."""
     lines = [f"«{procedure.name}»: {ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL['none'])}."]
-    quotes = fee_day.quotes
-    cheaper = [q for q in quotes if q.online_is_cheaper]
-    waivers = [(q, r) for q in quotes for r in q.conditional if r.fee.fits(Channel.ONLINE)]
-    for quote in cheaper:
-        lines.append(
-            f"• {quote.case}: trực tuyến {_with_window(_price(quote.online), quote.online)} "
-            f"thay vì {_price(quote.in_person)}"
-        )
-    for quote, rate in waivers:
-        lines.append(f"• {quote.case}: {_conditional_line(rate)}")
-    if not cheaper and not waivers and fee_day.has_rate:
-        lines.append(f"Ngày {day_text(fee_day.day)}, lệ phí nộp trực tuyến bằng nộp trực tiếp.")
-    for quote in quotes:
+    for quote in fee_day.quotes:
+        online, in_person = quote.online, quote.in_person
+        if online is None:
+            line = f"• {quote.case}: " + (
+                _lapsed_text(quote.lapsed, None, fee_day.day) if quote.lapsed else ""
+            )
+        else:
+            line = f"• {quote.case}: nộp trực tuyến {_applied(online, None)}"
+            if in_person is not None and in_person.total_for(1) != online.total_for(1):
+                line += f", nộp trực tiếp {_price(in_person)}"
+            elif in_person is not None:
+                line += " (bằng nộp trực tiếp)"
+        for rate in quote.conditional:
+            if rate.fee.fits(Channel.ONLINE):
+                line += "; " + _conditional_line(rate)
+        lines.append(line)
         for past in quote.expired_reductions:
             lines.append(
                 f"(Mức giảm {money(past.amount)} cho «{quote.case}» áp dụng từ "

@@ -168,3 +168,18 @@ def test_thu_tuc_re_hon_khi_nop_online_tinh_tu_du_lieu(catalog):
     assert "Cấp hộ chiếu phổ thông ở trong nước – Cấp mới" in text
     text_2024 = answers.cheaper_online_answer(catalog.online_savings_on(date(2024, 6, 1)))
     assert "hộ chiếu" in text_2024.lower() and "miễn phí (0đ)" not in text_2024
+
+
+def test_nop_online_thuong_tru_re_hon_va_cong_dan_so_mien_phi(catalog):
+    procedure = _procedure(catalog, "1.004222")
+    text = answers.online_answer(procedure, procedure.fees.on(TODAY))
+    assert "nộp trực tuyến 10.000đ, nộp trực tiếp 20.000đ" in text
+    assert "0đ (miễn phí) nếu anh/chị nộp hồ sơ trực tuyến" in text and "mức 2" in text
+
+
+def test_nop_online_lltp_bang_truc_tiep_va_noi_muc_mien(catalog):
+    procedure = _procedure(catalog, "3.000333")
+    fee_day = procedure.fees.on(TODAY, circumstances=ONLINE_WITH_VNEID)
+    text = answers.online_answer(procedure, fee_day)
+    assert "nộp trực tuyến 0đ (miễn phí, áp dụng đến hết 28/02/2027)" in text
+    assert "nộp trực tiếp 200.000đ" in text
