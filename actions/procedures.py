@@ -7,9 +7,11 @@ ambiguity buttons and "not in our data" are shared by all of them.
 
 from __future__ import annotations
 
+import json
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +23,8 @@ from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog, resolver
 from bot import answers
 from bot.knowledge.catalog import Procedure
+from bot.knowledge.dates import day_asked
+from bot.knowledge.fees import Circumstances, FeeDay
 from bot.knowledge.resolver import Resolution
 from bot.text import count_value, counts_in
 
@@ -132,15 +136,90 @@ def _beneficiary(tracker: Tracker, procedure: Optional[Procedure] = None) -> Opt
     return mentioned[0] if mentioned else None
 
 
-ANSWERS: Dict[str, Callable[[Procedure, Tracker], str]] = {
-    "fee": lambda p, t: answers.fee_answer(p, answers.today(), _beneficiary(t, p), _quantity(t)),
-    "documents": lambda p, t: answers.documents_answer(p),
-    "processing_time": lambda p, t: answers.processing_time_answer(p),
-    "agency": lambda p, t: answers.agency_answer(p),
-    "online": lambda p, t: answers.online_answer(p, answers.today()),
-    "checklist": lambda p, t: answers.checklist_answer(p, answers.today()),
-    "filing": lambda p, t: answers.filing_answer(p, catalog().guide("file_online")),
+def circumstances(tracker: Tracker) -> Circumstances:
+    """What the citizen has told us about fee conditions: remembered for the conversation
+    (slot `fee_conditions`), then a button's answer, then what this message says."""
+    remembered = Circumstances.decode(tracker.get_slot("fee_conditions"))
+    answered = Circumstances()
+    for value in _latest_entities(tracker, "fee_condition"):
+        answered = answered.updated(Circumstances.decode(value))
+    stated = catalog().circumstances_in(tracker.latest_message.get("text") or "")
+    return remembered.updated(answered).updated(stated)
+
+
+def _day(tracker: Tracker) -> date:
+    """The day asked about ("tháng 1 năm sau"), else today in Việt Nam."""
+    today = answers.today()
+    return day_asked(tracker.latest_message.get("text") or "", today) or today
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer: its text, its buttons and the slots it sets."""
+
+    text: str
+    buttons: List[Dict[str, str]] = field(default_factory=lambda: list(FEEDBACK_BUTTONS))
+    events: List[EventType] = field(default_factory=list)
+
+
+def _fee_day(procedure: Procedure, tracker: Tracker, beneficiary: Optional[str] = None) -> FeeDay:
+    return procedure.fees.on(_day(tracker), beneficiary, circumstances(tracker))
+
+
+def _with_question(text: str, procedure: Procedure, fee_day: FeeDay, intent: str) -> Reply:
+    """The answer, with one button per answer to its condition question (if it asks one);
+    what the citizen has said is remembered."""
+    choices = answers.condition_choices(fee_day)
+    buttons = [
+        {
+            "title": title,
+            "payload": f"/{intent}"
+            + json.dumps(
+                {"procedure": procedure.name, "fee_condition": stated.encode()},
+                ensure_ascii=False,
+            ),
+        }
+        for title, stated in choices
+    ]
+    remembered = fee_day.circumstances.encode() or None
+    return Reply(text, buttons or list(FEEDBACK_BUTTONS), [SlotSet("fee_conditions", remembered)])
+
+
+def _fee_reply(procedure: Procedure, tracker: Tracker) -> Reply:
+    fee_day = _fee_day(procedure, tracker, _beneficiary(tracker, procedure))
+    text = answers.fee_answer(procedure, fee_day, _quantity(tracker))
+    return _with_question(text, procedure, fee_day, "ask_fee")
+
+
+def _online_reply(procedure: Procedure, tracker: Tracker) -> Reply:
+    fee_day = _fee_day(procedure, tracker)
+    return _with_question(
+        answers.online_answer(procedure, fee_day), procedure, fee_day, "ask_online_discount"
+    )
+
+
+ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
+    "fee": _fee_reply,
+    "documents": lambda p, t: Reply(answers.documents_answer(p)),
+    "processing_time": lambda p, t: Reply(answers.processing_time_answer(p)),
+    "agency": lambda p, t: Reply(answers.agency_answer(p)),
+    "online": _online_reply,
+    "checklist": lambda p, t: Reply(answers.checklist_answer(p, _fee_day(p, t))),
+    "filing": lambda p, t: Reply(answers.filing_answer(p, catalog().guide("file_online"))),
 }
+
+
+def answer(
+    dispatcher: CollectingDispatcher, question: str, procedure: Procedure, tracker: Tracker
+) -> List[EventType]:
+    """Say the answer to `question` about `procedure`; the slots it sets."""
+    reply = ANSWERS[question](procedure, tracker)
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    return [
+        SlotSet("procedure", procedure.key),
+        SlotSet("pending_question", None),
+        *reply.events,
+    ]
 
 
 class ProcedureQuestion(Action, ABC):
@@ -188,10 +267,7 @@ class ProcedureQuestion(Action, ABC):
                 return [SlotSet("pending_question", None)]
             self.when_no_procedure(dispatcher)
             return [SlotSet("pending_question", self.question)]
-        dispatcher.utter_message(
-            text=ANSWERS[self.question](found.procedure, tracker), buttons=FEEDBACK_BUTTONS
-        )
-        return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
+        return answer(dispatcher, self.question, found.procedure, tracker)
 
 
 class ActionAnswerFee(ProcedureQuestion):
@@ -216,7 +292,8 @@ class ActionAnswerOnline(ProcedureQuestion):
     question, intent = "online", "ask_online_discount"
 
     def when_no_procedure(self, dispatcher: CollectingDispatcher) -> None:
-        dispatcher.utter_message(text=answers.cheaper_online_answer(catalog(), answers.today()))
+        savings = catalog().online_savings_on(answers.today())
+        dispatcher.utter_message(text=answers.cheaper_online_answer(savings))
 
 
 class ActionAnswerChecklist(ProcedureQuestion):
@@ -261,10 +338,7 @@ class ActionChooseProcedure(ProcedureQuestion):
         if pending not in ANSWERS and _beneficiary(tracker, found.procedure):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if found.procedure is not None and pending in ANSWERS:
-            dispatcher.utter_message(
-                text=ANSWERS[pending](found.procedure, tracker), buttons=FEEDBACK_BUTTONS
-            )
-            return [SlotSet("procedure", found.procedure.key), SlotSet("pending_question", None)]
+            return answer(dispatcher, pending, found.procedure, tracker)
         if found.procedure is not None:
             dispatcher.utter_message(
                 text=f"Anh/chị muốn biết gì về thủ tục «{found.procedure.name}» ạ?",

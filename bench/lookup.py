@@ -91,7 +91,7 @@ def main() -> None:
             started = time.perf_counter()
             best = resolver.resolve(text).best
             if best is not None:
-                best.procedure.fees.applicable_on(day)
+                best.procedure.fees.on(day)
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p = lambda q: timings[min(int(q * len(timings)), len(timings) - 1)]  # noqa: E731

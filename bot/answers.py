@@ -11,9 +11,19 @@ from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.knowledge.catalog import Catalog, Guide, Procedure
+from bot.knowledge.catalog import Guide, OnlineSavings, Procedure
 from bot.knowledge.dossier import DossierCode
-from bot.knowledge.fees import CaseQuote, Fee, Source
+from bot.knowledge.fees import (
+    CaseQuote,
+    Channel,
+    Circumstances,
+    Condition,
+    ConditionalRate,
+    Fee,
+    FeeDay,
+    NextChange,
+    Source,
+)
 from bot.settings import settings
 
 ONLINE_LEVEL = {
@@ -70,25 +80,120 @@ def _price(fee: Fee, quantity: Optional[int] = None) -> str:
             if quantity and quantity > 1:
                 text += f" → {quantity} {fee.unit}: {money(fee.total_for(quantity))}"
     if not fee.verified:
-        text = "có thể được miễn" if fee.total_for(1) == 0 else f"khoảng {text}"
+        free = fee.amount == 0 and not any(tier.amount for tier in fee.tiers)
+        text = "có thể được miễn" if free else f"khoảng {text}"
         text += " (CHƯA XÁC MINH, vui lòng kiểm tra lại trước khi nộp)"
     return text
 
 
-def _quote_line(quote: CaseQuote, quantity: Optional[int]) -> str:
-    in_person, online = quote.in_person, quote.online
-    if quote.same_on_both_channels:
-        line = (
-            f"• {quote.case}: {_price(in_person, quantity)} (nộp trực tiếp hay trực tuyến như nhau)"
+def _window(fee: Fee) -> str:
+    """A temporary rate always says until when: "giảm 50% so với mức gốc 200.000đ, đến
+    hết 31/12/2026"."""
+    if fee.valid_to is None:
+        return ""
+    if fee.reduction_percent:
+        return (
+            f"giảm {fee.reduction_percent}% so với mức gốc {money(fee.reduced_from or 0)}, "
+            f"đến hết {day_text(fee.valid_to)}"
         )
-    elif in_person and online:
-        line = (
-            f"• {quote.case}: nộp trực tiếp {_price(in_person, quantity)}; "
-            f"nộp trực tuyến {_price(online, quantity)}"
+    return f"áp dụng đến hết {day_text(fee.valid_to)}"
+
+
+def _with_window(price: str, fee: Fee) -> str:
+    window = _window(fee)
+    return f"{price} ({window})" if window else price
+
+
+def _all_of(conditions: Sequence[Condition]) -> str:
+    """ "a, b và c": the conditions' wordings, the filing channel first."""
+    words = [c.wording for c in sorted(conditions, key=lambda c: c.channel is None)]
+    return " và ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def _if_met(conditions: Sequence[Condition]) -> str:
+    """ "nếu anh/chị nộp hồ sơ trực tuyến và có tài khoản …"."""
+    return "nếu anh/chị " + _all_of(conditions)
+
+
+def _waiver_price(fee: Fee, quantity: Optional[int] = None) -> str:
+    """A verified conditional waiver reads "0đ (miễn phí)"; anything else as `_price`."""
+    if fee.conditions and fee.verified and fee.total_for(1) == 0:
+        return "0đ (miễn phí)"
+    return _price(fee, quantity)
+
+
+def _conditional_line(rate: ConditionalRate, quantity: Optional[int] = None) -> str:
+    fee = rate.fee
+    line = f"{_waiver_price(fee, quantity)} {_if_met(rate.unmet)}"
+    if fee.valid_to is not None:
+        line += f" (đến hết {day_text(fee.valid_to)})"
+    return line
+
+
+def _change_line(change: NextChange) -> str:
+    """What follows a temporary rate: its successor, or the base expected but unconfirmed."""
+    first = day_text(change.first_day)
+    if change.successor is not None:
+        return f"Từ {first}: {_with_window(_price(change.successor), change.successor)}."
+    if change.expected_amount is not None:
+        return (
+            f"Từ {first}: dự kiến trở lại mức gốc {money(change.expected_amount)}, "
+            "nhưng chưa có văn bản xác nhận."
         )
+    return f"Từ {first}: Trợ lý chưa có thông tin về mức áp dụng."
+
+
+def _applied(fee: Fee, quantity: Optional[int]) -> str:
+    """A rate that applies, with its end date and, for a waiver, the conditions met."""
+    price = _waiver_price(fee, quantity)
+    if price.endswith(")") and _window(fee):
+        text = f"{price[:-1]}, {_window(fee)})"  # "0đ (miễn phí, áp dụng đến hết …)"
     else:
-        fee = in_person or online
-        line = f"• {quote.case}: {_price(fee, quantity)}"
+        text = _with_window(price, fee)
+    if fee.conditions:
+        text += f" — vì anh/chị {_all_of(fee.conditions)}"
+    return text
+
+
+def _rate_line(quote: CaseQuote, quantity: Optional[int]) -> str:
+    in_person, online = quote.in_person, quote.online
+    if quote.same_on_both_channels and in_person == online:
+        window = _window(in_person)
+        return f"{_price(in_person, quantity)} (nộp trực tiếp hay trực tuyến như nhau" + (
+            f"; {window})" if window else ")"
+        )
+    parts = []
+    if in_person:
+        parts.append(f"nộp trực tiếp {_applied(in_person, quantity)}")
+    if online:
+        parts.append(f"nộp trực tuyến {_applied(online, quantity)}")
+    return "; ".join(parts)
+
+
+def _lapsed_text(last: NextChange, quantity: Optional[int], day: date) -> str:
+    """No rate on the day: the last one known, and the base expected after it."""
+    text = (
+        f"Trợ lý chưa có mức đã kiểm chứng cho ngày {day_text(day)}. "
+        f"Mức gần nhất: {_price(last.fee, quantity)}, áp dụng đến hết "
+        f"{day_text(last.fee.valid_to)}."
+    )
+    if last.expected_amount is not None:
+        text += (
+            f" Dự kiến trở lại mức gốc {money(last.expected_amount)}, "
+            "nhưng chưa có văn bản xác nhận."
+        )
+    return text
+
+
+def _quote_line(quote: CaseQuote, quantity: Optional[int], day: date) -> str:
+    rate = _rate_line(quote, quantity)
+    if not rate and quote.lapsed is not None:
+        rate = _lapsed_text(quote.lapsed, quantity, day)
+    line = f"• {quote.case}: {rate}" if rate else f"• {quote.case}:"
+    for conditional in quote.conditional:
+        line += ("\n  Hoặc " if quote.lapsed else "; ") + _conditional_line(conditional, quantity)
+    for change in quote.next_changes:
+        line += f"\n  {_change_line(change)}"
     for past in quote.expired_reductions:
         channel = "khi nộp trực tuyến " if past.channel.value == "online" else ""
         line += (
@@ -100,76 +205,114 @@ def _quote_line(quote: CaseQuote, quantity: Optional[int]) -> str:
 
 
 def sources_line(facts: Iterable[object]) -> str:
-    """'Căn cứ: ... Nguồn: ...' for the distinct sources of the facts shown."""
-    seen: dict[str, tuple[Source, date]] = {}
+    """'Căn cứ: ... (articles) — url (kiểm tra ngày ...)' for the distinct sources shown."""
+    seen: dict[str, tuple[Source, date, list[str]]] = {}
     for fact in facts:
         source: Source = fact.source
         checked: date = fact.verified_on
-        if source.key not in seen or checked > seen[source.key][1]:
-            seen[source.key] = (source, checked)
-    lines = [
-        f"{'Căn cứ' if source.legal_basis else 'Nguồn'}: {source.title} — {source.url} "
-        f"(kiểm tra ngày {day_text(checked)})"
-        for source, checked in seen.values()
-    ]
+        article = getattr(fact, "article", None)
+        known = seen.get(source.key)
+        articles = known[2] if known else []
+        if article and article not in articles:
+            articles.append(article)
+        if known is None or checked > known[1]:
+            seen[source.key] = (source, checked, articles)
+    lines = []
+    for source, checked, articles in seen.values():
+        where = f" ({'; '.join(articles)})" if articles else ""
+        lines.append(
+            f"{'Căn cứ' if source.legal_basis else 'Nguồn'}: {source.title}{where} — "
+            f"{source.url} (kiểm tra ngày {day_text(checked)})"
+        )
     return "\n".join(lines)
 
 
-def _group_rates(procedure: Procedure, day: date) -> Optional[str]:
-    """'Mức riêng: ...' for beneficiary groups with their own rate on `day`."""
-    special = []
-    for group in procedure.fees.beneficiaries():
-        for quote in procedure.fees.applicable_on(day, group):
-            fee = quote.in_person or quote.online
-            if fee and fee.beneficiary:
-                special.append(f"{group}: {_price(fee)}")
+def _told(fee_day: FeeDay, procedure: Procedure) -> Optional[str]:
+    """The circumstances the citizen stated that matter for this procedure."""
+    labels = [
+        condition.yes_label if fee_day.circumstances.get(condition.key) else condition.no_label
+        for condition in procedure.fees.conditions()
+        if fee_day.circumstances.get(condition.key) is not None
+    ]
+    return "Theo thông tin anh/chị đã cho biết: " + "; ".join(labels) + "." if labels else None
+
+
+def _group_rates(fee_day: FeeDay) -> Optional[str]:
+    """'Mức riêng: ...' for beneficiary groups with their own rate on the day."""
+    special = [f"{fee.beneficiary}: {_price(fee)}" for fee in fee_day.group_rates]
     return "Mức riêng: " + "; ".join(dict.fromkeys(special)) + "." if special else None
 
 
-def _shown_fees(quotes: Sequence[CaseQuote]) -> list[Fee]:
-    return [f for q in quotes for f in (q.in_person, q.online, *q.expired_reductions) if f]
+def _shown_facts(fee_day: FeeDay) -> list[object]:
+    """The rates shown and the conditions they name, for the sources line."""
+    conditions = [c for q in fee_day.quotes for rate in q.conditional for c in rate.fee.conditions]
+    return [*fee_day.fees, *dict.fromkeys(conditions)]
 
 
-def fee_answer(
-    procedure: Procedure,
-    day: date,
-    beneficiary: Optional[str] = None,
-    quantity: Optional[int] = None,
-) -> str:
-    quotes = procedure.fees.applicable_on(day, beneficiary)
-    if not quotes:
-        return _no_fee_today(procedure, day)
-    header = f"Lệ phí «{procedure.name}» áp dụng ngày {day_text(day)}"
-    if beneficiary:
-        header += f" (đối tượng: {beneficiary})"
-    lines = [header + ":"]
-    lines += [_quote_line(q, quantity) for q in quotes]
-    if not beneficiary:
-        lines.append(_group_rates(procedure, day) or "")
-    elif not any(f.beneficiary for f in _shown_fees(quotes)):
+def fee_answer(procedure: Procedure, fee_day: FeeDay, quantity: Optional[int] = None) -> str:
+    """The fees of one procedure on one day, formatted from `FeeSchedule.on`'s result."""
+    if not fee_day.has_rate:
+        return _no_fee_on(procedure, fee_day)
+    header = f"Lệ phí «{procedure.name}» áp dụng ngày {day_text(fee_day.day)}"
+    if fee_day.beneficiary:
+        header += f" (đối tượng: {fee_day.beneficiary})"
+    lines = [header + ":", _told(fee_day, procedure) or ""]
+    lines += [_quote_line(q, quantity, fee_day.day) for q in fee_day.quotes]
+    if not fee_day.beneficiary:
+        lines.append(_group_rates(fee_day) or "")
+    elif not fee_day.group_has_own_rate:
         lines.append(
-            f"Dữ liệu của Trợ lý không có mức riêng cho {beneficiary}; trên đây là mức chung."
+            f"Dữ liệu của Trợ lý không có mức riêng cho {fee_day.beneficiary}; "
+            "trên đây là mức chung."
         )
-    lines.append(sources_line(_shown_fees(quotes)))
+    lines.append(sources_line(_shown_facts(fee_day)))
+    lines.append(condition_question(fee_day) or "")
     return "\n".join(line for line in lines if line)
 
 
-def _no_fee_today(procedure: Procedure, day: date) -> str:
-    """No verified general rate today: say so, show the last one we know, point to the portal."""
+def condition_question(fee_day: FeeDay) -> Optional[str]:
+    """One short question when an unstated condition would change the fee."""
+    if not fee_day.open_conditions:
+        return None
+    return (
+        f"Anh/chị {_all_of(fee_day.open_conditions)} không ạ? "
+        "Trợ lý sẽ báo đúng mức phí áp dụng cho anh/chị."
+    )
+
+
+def condition_choices(fee_day: FeeDay) -> list[tuple[str, Circumstances]]:
+    """The answers to `condition_question`, as button titles and what each one states."""
+    conditions = fee_day.open_conditions
+    if not conditions:
+        return []
+    if len(conditions) == 1:
+        only = conditions[0]
+        return [
+            (only.yes_label, Circumstances.of({only.key: True})),
+            (only.no_label, Circumstances.of({only.key: False})),
+        ]
+    every = "cả hai" if len(conditions) == 2 else f"cả {len(conditions)}"
+    choices = [
+        (f"Có, đáp ứng {every} điều kiện", Circumstances.of({c.key: True for c in conditions}))
+    ]
+    choices += [(c.no_label, Circumstances.of({c.key: False})) for c in conditions]
+    return choices
+
+
+def _no_fee_on(procedure: Procedure, fee_day: FeeDay) -> str:
+    """No verified general rate on the day: say so, show the last one we know and what
+    is expected, point to the portal."""
     lines = [
-        f"Trợ lý chưa có mức lệ phí «{procedure.name}» áp dụng ngày {day_text(day)} "
+        f"Trợ lý chưa có mức lệ phí «{procedure.name}» áp dụng ngày {day_text(fee_day.day)} "
         "đã được kiểm chứng, nên không đưa ra con số để tránh sai sót."
     ]
-    last_day, previous = procedure.fees.last_known_before(day)
-    if previous and last_day is not None:
-        lines.append(f"Mức gần nhất Trợ lý có (áp dụng đến {day_text(last_day)}):")
-        lines += [_quote_line(q, None) for q in previous]
-    lines.append(_group_rates(procedure, day) or "")
+    lines += [_quote_line(q, None, fee_day.day) for q in fee_day.quotes]
+    lines.append(_group_rates(fee_day) or "")
     lines.append(
         f"Anh/chị vui lòng xem mức hiện hành tại {portal_of(procedure)} "
         "hoặc gõ «gặp nhân viên» để được hỗ trợ."
     )
-    lines.append(sources_line(_shown_fees(previous)))
+    lines.append(sources_line(_shown_facts(fee_day)))
     return "\n".join(line for line in lines if line)
 
 
@@ -222,20 +365,25 @@ def agency_answer(procedure: Procedure) -> str:
     return "\n".join(lines)
 
 
-def online_answer(procedure: Procedure, day: date) -> str:
-    """Can it be filed online, and is it cheaper online today?"""
+def online_answer(procedure: Procedure, fee_day: FeeDay) -> str:
+    """Can it be filed online, and what it costs online on the day, against in person."""
     lines = [f"«{procedure.name}»: {ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL['none'])}."]
-    cheaper = procedure.fees.cheaper_online_on(day)
-    quotes = procedure.fees.applicable_on(day)
-    if cheaper:
-        for quote in cheaper:
-            lines.append(
-                f"• {quote.case}: trực tuyến {_price(quote.online)} "
-                f"thay vì {_price(quote.in_person)}"
+    for quote in fee_day.quotes:
+        online, in_person = quote.online, quote.in_person
+        if online is None:
+            line = f"• {quote.case}: " + (
+                _lapsed_text(quote.lapsed, None, fee_day.day) if quote.lapsed else ""
             )
-    elif quotes:
-        lines.append(f"Ngày {day_text(day)}, lệ phí nộp trực tuyến bằng nộp trực tiếp.")
-    for quote in quotes:
+        else:
+            line = f"• {quote.case}: nộp trực tuyến {_applied(online, None)}"
+            if in_person is not None and in_person.total_for(1) != online.total_for(1):
+                line += f", nộp trực tiếp {_price(in_person)}"
+            elif in_person is not None:
+                line += " (bằng nộp trực tiếp)"
+        for rate in quote.conditional:
+            if rate.fee.fits(Channel.ONLINE):
+                line += "; " + _conditional_line(rate)
+        lines.append(line)
         for past in quote.expired_reductions:
             lines.append(
                 f"(Mức giảm {money(past.amount)} cho «{quote.case}» áp dụng từ "
@@ -243,28 +391,44 @@ def online_answer(procedure: Procedure, day: date) -> str:
             )
     if procedure.portal_url and procedure.online != "none":
         lines.append(f"Nộp tại: {procedure.portal_url}")
-    lines.append(sources_line([procedure, *_shown_fees(quotes)]))
-    return "\n".join(lines)
+    lines.append(sources_line([procedure, *_shown_facts(fee_day)]))
+    lines.append(condition_question(fee_day) or "")
+    return "\n".join(line for line in lines if line)
 
 
-def cheaper_online_answer(catalog: Catalog, day: date) -> str:
-    """Which procedures cost less online today: computed from the data, never listed by hand."""
-    found = catalog.cheaper_online_on(day)
-    if not found:
+def cheaper_online_answer(savings: OnlineSavings) -> str:
+    """Which procedures cost less online on the day: computed from the data, never
+    listed by hand."""
+    day = day_text(savings.day)
+    if not savings.cheaper and not savings.waivers:
         return (
-            f"Theo dữ liệu của Trợ lý, ngày {day_text(day)} không có thủ tục nào rẻ hơn khi nộp "
+            f"Theo dữ liệu của Trợ lý, ngày {day} không có thủ tục nào rẻ hơn khi nộp "
             "trực tuyến (các mức giảm theo Thông tư 63/2023/TT-BTC đã hết hạn ngày 31/12/2025)."
         )
-    lines = [f"Các thủ tục rẻ hơn khi nộp trực tuyến (ngày {day_text(day)}):"]
-    shown: list[Fee] = []
-    for procedure, quotes in found:
-        for quote in quotes:
-            lines.append(
-                f"• {procedure.name} – {quote.case}: {money(quote.online.amount)} "
-                f"thay vì {money(quote.in_person.amount)}"
-            )
-            shown += [quote.online, quote.in_person]
-    lines.append(sources_line(shown))
+    lines = []
+    shown: list[object] = []
+    if savings.cheaper:
+        lines.append(f"Các thủ tục rẻ hơn khi nộp trực tuyến (ngày {day}):")
+        for procedure, quotes in savings.cheaper:
+            for quote in quotes:
+                lines.append(
+                    f"• {procedure.name} – {quote.case}: {money(quote.online.amount)} "
+                    f"thay vì {money(quote.in_person.amount)}"
+                )
+                shown += [quote.online, quote.in_person]
+    groups: dict[tuple, list[str]] = {}
+    for procedure, case, rate in savings.waivers:
+        key = (tuple(rate.unmet), rate.fee.amount, rate.fee.valid_to)
+        groups.setdefault(key, []).append(f"• {procedure.name} – {case}")
+        shown += [rate.fee, *rate.fee.conditions]
+    for (unmet, amount, valid_to), items in groups.items():
+        until = f" (đến hết {day_text(valid_to)})" if valid_to else ""
+        price = "miễn phí (0đ)" if amount == 0 else money(amount)
+        lines.append(
+            f"Nộp trực tuyến {price}{until} {_if_met(unmet)}:" if unmet else f"{price}{until}:"
+        )
+        lines += list(dict.fromkeys(items))
+    lines.append(sources_line(list(dict.fromkeys(shown))))
     return "\n".join(lines)
 
 
@@ -331,9 +495,9 @@ def filing_answer(procedure: Procedure, steps: Optional[Guide]) -> str:
     return "\n".join(lines)
 
 
-def checklist_answer(procedure: Procedure, day: date) -> str:
-    """Everything for one procedure in one compact message, for today."""
-    lines = [f"✅ Checklist «{procedure.name}» (ngày {day_text(day)})"]
+def checklist_answer(procedure: Procedure, fee_day: FeeDay) -> str:
+    """Everything for one procedure in one compact message, for the day."""
+    lines = [f"✅ Checklist «{procedure.name}» (ngày {day_text(fee_day.day)})"]
     if procedure.documents:
         papers = "; ".join(
             d.name + (f" ({d.form})" if d.form else "") + ("" if d.verified else " [chưa xác minh]")
@@ -342,10 +506,9 @@ def checklist_answer(procedure: Procedure, day: date) -> str:
         lines.append(f"📄 Giấy tờ: {papers}")
     else:
         lines.append(f"📄 Giấy tờ: chưa có danh sách đã xác minh, xem {portal_of(procedure)}")
-    quotes = procedure.fees.applicable_on(day)
-    if quotes:
+    if fee_day.has_rate:
         lines.append("💰 Lệ phí hôm nay:")
-        lines += [_quote_line(q, None).split("\n")[0] for q in quotes]
+        lines += [_quote_line(q, None, fee_day.day).split("\n")[0] for q in fee_day.quotes]
     else:
         lines.append(
             f"💰 Lệ phí: chưa có mức đã kiểm chứng cho hôm nay, xem {portal_of(procedure)}"
@@ -355,7 +518,7 @@ def checklist_answer(procedure: Procedure, day: date) -> str:
         lines.append(f"⏱ Thời hạn: {procedure.processing_time}")
     lines.append(f"🌐 {ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL['none']).capitalize()}")
     lines.append(f"🔗 {portal_of(procedure)}")
-    lines.append(sources_line([procedure, *procedure.documents, *_shown_fees(quotes)]))
+    lines.append(sources_line([procedure, *procedure.documents, *_shown_facts(fee_day)]))
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""Command line for staff and operators: `python -m bot kb check|migrate|load|search|export`."""
+"""Command line for staff and operators:
+`python -m bot kb check|migrate|load|search|export|stale|calendar`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -16,6 +17,7 @@ from bot import answers
 from bot.db import engine_for, session_scope
 from bot.knowledge import loader
 from bot.knowledge.catalog import Catalog
+from bot.knowledge.freshness import stale
 from bot.knowledge.resolver import ProcedureResolver
 from bot.knowledge.schema import HEAD, current_version, migrate
 from bot.settings import settings
@@ -36,7 +38,72 @@ def kb_check(args: argparse.Namespace) -> int:
     if parsed is None:
         return 1
     fees = sum(len(p.get("fees") or []) for p in parsed.procedures)
-    print(f"OK: {len(parsed.procedures)} procedures, {fees} fees, {len(parsed.sources)} sources.")
+    print(
+        f"OK: {len(parsed.procedures)} procedures, {fees} fees, {len(parsed.conditions)} "
+        f"conditions, {len(parsed.sources)} sources."
+    )
+    limit = settings.kb_stale_after_days
+    old = stale(loader.dated_facts(parsed), answers.today(), limit)
+    if old:
+        oldest = old[0]
+        print(
+            f"warning: {len(old)} fact(s) last checked more than {limit} days ago, oldest "
+            f"{oldest.verified_on} ({oldest.file}:{oldest.line} {oldest.what}); "
+            f"list them with `python -m bot kb stale --older-than {limit}`.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def kb_stale(args: argparse.Namespace) -> int:
+    """Facts whose `verified_on` is older than N days, the oldest first."""
+    parsed = _check(args.source)
+    if parsed is None:
+        return 1
+    today = date.fromisoformat(args.today) if args.today else answers.today()
+    old = stale(loader.dated_facts(parsed), today, args.older_than)
+    for fact in old:
+        print(
+            f"{fact.age_on(today):5d} ngày  {fact.verified_on}  "
+            f"{args.source / fact.file}:{fact.line}  {fact.what}"
+        )
+    print(f"{len(old)} fact(s) last checked more than {args.older_than} days before {today}.")
+    return 0
+
+
+def kb_calendar(args: argparse.Namespace) -> int:
+    """Every fee whose window starts or ends in the next N days, by day."""
+    catalog = _loaded_catalog(args)
+    if catalog is None:
+        return 1
+    first = date.fromisoformat(args.today) if args.today else answers.today()
+    last = first + timedelta(days=args.days)
+    edges = catalog.window_edges(first, last)
+    for procedure, edge in edges:
+        fee = edge.fee
+        who = f" [{fee.beneficiary}]" if fee.beneficiary else ""
+        needs = (
+            f" [điều kiện: {', '.join(c.key for c in fee.conditions)}]" if fee.conditions else ""
+        )
+        what = (
+            f"{procedure.name} — {fee.case}{who}: {answers.money(fee.amount)} "
+            f"({fee.channel.value}){needs}"
+        )
+        if edge.starts:
+            print(f"{answers.day_text(edge.day)}  bắt đầu   {what}")
+            continue
+        change = edge.change
+        if change is not None and change.successor is not None:
+            then = f"sau đó {answers.money(change.successor.amount)}"
+        elif change is not None and change.expected_amount is not None:
+            then = f"sau đó dự kiến mức gốc {answers.money(change.expected_amount)} (chưa xác nhận)"
+        else:
+            then = "sau đó: chưa có mức nào trong dữ liệu"
+        print(f"{answers.day_text(edge.day)}  hết hạn   {what}; {then}")
+    print(
+        f"{len(edges)} fee window(s) start or end between {answers.day_text(first)} "
+        f"and {answers.day_text(last)}."
+    )
     return 0
 
 
@@ -97,9 +164,26 @@ def kb_search(args: argparse.Namespace) -> int:
                             "in_person": q.in_person.amount if q.in_person else None,
                             "online": q.online.amount if q.online else None,
                             "verified": all(f.verified for f in (q.in_person, q.online) if f),
-                            "sources": sorted({f.source.url for f in (q.in_person, q.online) if f}),
+                            "until": min(
+                                (
+                                    f.valid_to.isoformat()
+                                    for f in (q.in_person, q.online)
+                                    if f and f.valid_to
+                                ),
+                                default=None,
+                            ),
+                            "conditional": [
+                                {
+                                    "amount": r.fee.amount,
+                                    "conditions": [k.key for k in r.fee.conditions],
+                                    "until": r.fee.valid_to.isoformat() if r.fee.valid_to else None,
+                                }
+                                for r in q.conditional
+                            ],
+                            "sources": sorted({f.source.url for f in q.fees}),
                         }
-                        for q in c.procedure.fees.applicable_on(day)
+                        for q in c.procedure.fees.on(day).quotes
+                        if q.has_rate
                     ],
                 }
                 for c in resolution.top(args.limit)
@@ -116,7 +200,8 @@ def kb_search(args: argparse.Namespace) -> int:
     if resolution.is_ambiguous:
         print("(mơ hồ: bot sẽ hỏi lại bằng nút chọn)")
     print()
-    print(answers.fee_answer(resolution.best.procedure, day))
+    procedure = resolution.best.procedure
+    print(answers.fee_answer(procedure, procedure.fees.on(day)))
     return 0
 
 
@@ -137,7 +222,9 @@ def kb_export(args: argparse.Namespace) -> int:
     exported = []
     for p in catalog.procedures:
         record = {k: v for k, v in asdict(p).items() if k != "fees"}
-        record["fees"] = [asdict(f) for f in p.fees.fees]
+        record["fees"] = [
+            {**asdict(f), "conditions": [c.key for c in f.conditions]} for f in p.fees.fees
+        ]
         exported.append(plain(record))
     yaml.safe_dump(exported, sys.stdout, allow_unicode=True, sort_keys=False)
     return 0
@@ -166,5 +253,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=3)
     command("export", kb_export, "print the loaded knowledge base as YAML")
+    old = command("stale", kb_stale, "list facts not checked for N days, oldest first")
+    old.add_argument("--older-than", type=int, default=settings.kb_stale_after_days)
+    old.add_argument("--today", help="YYYY-MM-DD (default: today in Việt Nam)")
+    calendar = command("calendar", kb_calendar, "fees whose window starts or ends soon")
+    calendar.add_argument("--days", type=int, default=60)
+    calendar.add_argument("--today", help="YYYY-MM-DD (default: today in Việt Nam)")
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -42,6 +42,8 @@ class Settings:
     portal_search_url: str
     hotline: str
     timezone: str
+    # `kb check` warns about facts last checked longer ago than this (days)
+    kb_stale_after_days: int
     # where each server listens: only the public entry faces citizens
     public_host: str
     public_port: int
@@ -83,6 +85,7 @@ def load_settings() -> Settings:
         ),
         hotline=_env("SUPPORT_HOTLINE", ""),
         timezone=_env("BOT_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        kb_stale_after_days=_int("KB_STALE_AFTER_DAYS", 90),
         public_host=_env("PUBLIC_HOST", "0.0.0.0"),
         public_port=public_port,
         rasa_interface=_env("RASA_INTERFACE", "127.0.0.1"),

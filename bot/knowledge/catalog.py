@@ -13,8 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db import session_scope
-from bot.knowledge.fees import Channel, Fee, FeeSchedule, Source, Tier
+from bot.knowledge.fees import (
+    Channel,
+    Circumstances,
+    Condition,
+    ConditionalRate,
+    Fee,
+    FeeSchedule,
+    Source,
+    Tier,
+    WindowEdge,
+)
 from bot.knowledge.models import (
+    ConditionRow,
     DocumentRow,
     FeeRow,
     GuideRow,
@@ -97,7 +108,22 @@ def _source(row: SourceRow) -> Source:
     return Source(key=row.key, title=row.title, url=row.url, legal_basis=row.legal_basis)
 
 
-def _fee(row: FeeRow) -> Fee:
+def _condition(row: ConditionRow) -> Condition:
+    return Condition(
+        key=row.key,
+        wording=row.wording,
+        yes_label=row.yes_label,
+        no_label=row.no_label,
+        source=_source(row.source),
+        verified_on=row.verified_on,
+        verified=row.verified,
+        channel=Channel(row.channel) if row.channel else None,
+        said_yes=tuple(row.said_yes or ()),
+        said_no=tuple(row.said_no or ()),
+    )
+
+
+def _fee(row: FeeRow, conditions: dict[str, Condition]) -> Fee:
     return Fee(
         case=row.case,
         amount=row.amount,
@@ -111,10 +137,13 @@ def _fee(row: FeeRow) -> Fee:
         verified=row.verified,
         tiers=tuple(Tier(t["from"], t.get("to"), t["amount"]) for t in row.tiers or []),
         cap=row.cap,
+        conditions=tuple(conditions[key] for key in row.conditions or []),
+        article=row.article,
+        reduced_from=row.reduced_from,
     )
 
 
-def _procedure(row: ProcedureRow) -> Procedure:
+def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure:
     return Procedure(
         key=row.key,
         code=row.code,
@@ -142,8 +171,18 @@ def _procedure(row: ProcedureRow) -> Procedure:
             for d in row.documents
         ),
         steps=tuple(step.text for step in row.steps),
-        fees=FeeSchedule([_fee(f) for f in row.fees]),
+        fees=FeeSchedule([_fee(f, conditions) for f in row.fees]),
     )
+
+
+@dataclass(frozen=True)
+class OnlineSavings:
+    """Procedures cheaper online on a day: standing online rates, and conditional waivers
+    (each with the procedure and case it is for)."""
+
+    day: date
+    cheaper: list[tuple[Procedure, list]]
+    waivers: list[tuple[Procedure, str, ConditionalRate]]
 
 
 @dataclass(frozen=True)
@@ -155,6 +194,8 @@ class Catalog:
     guides: Sequence[Guide] = ()
     # phrases of procedures we do not cover (data/kb/chua_co.yml)
     not_covered: Sequence[str] = ()
+    # circumstances rates may depend on, in data order (data/kb/mien_giam.yml)
+    conditions: Sequence[Condition] = ()
 
     def get(self, key: str) -> Optional[Procedure]:
         return next((p for p in self.procedures if p.key == key), None)
@@ -171,14 +212,36 @@ class Catalog:
             if score and g.key.startswith(prefix)
         ]
 
-    def cheaper_online_on(self, day: date) -> list[tuple[Procedure, list]]:
-        """Procedures with at least one case cheaper online than in person on `day`."""
-        found = []
+    def circumstances_in(self, text: str) -> Circumstances:
+        """The conditions a message states ("nộp online", "có vneid mức 2"), read through
+        the phrases of the data."""
+        stated = {}
+        for condition in self.conditions:
+            met = condition.stated_in(text)
+            if met is not None:
+                stated[condition.key] = met
+        return Circumstances.of(stated)
+
+    def online_savings_on(self, day: date) -> OnlineSavings:
+        """What filing online saves on `day`: standing cheaper online rates, and waivers
+        for online filing that need further conditions (công dân số)."""
+        cheaper, waivers = [], []
+        online = next((c for c in self.conditions if c.channel == Channel.ONLINE), None)
+        said_online = Circumstances.of({online.key: True}) if online else Circumstances()
         for procedure in self.procedures:
-            quotes = procedure.fees.cheaper_online_on(day)
+            plain = procedure.fees.on(day)
+            quotes = [q for q in plain.quotes if q.online_is_cheaper]
             if quotes:
-                found.append((procedure, quotes))
-        return found
+                cheaper.append((procedure, quotes))
+            for quote in procedure.fees.on(day, circumstances=said_online).quotes:
+                for rate in quote.conditional:
+                    waivers.append((procedure, quote.case, rate))
+        return OnlineSavings(day, cheaper, waivers)
+
+    def window_edges(self, first: date, last: date) -> list[tuple[Procedure, WindowEdge]]:
+        """Fee windows that open or close between `first` and `last`, by day (staff calendar)."""
+        edges = [(p, edge) for p in self.procedures for edge in p.fees.edges_between(first, last)]
+        return sorted(edges, key=lambda pe: pe[1].day)
 
     @classmethod
     def from_database(cls, url: Optional[str] = None) -> Catalog:
@@ -204,7 +267,19 @@ class Catalog:
             ).scalars()
             guides = [_guide(g) for g in guides]
             not_covered = session.execute(select(NotCoveredRow.phrase)).scalars().all()
-            return cls([_procedure(row) for row in rows], load_id, guides, tuple(not_covered))
+            condition_rows = session.execute(
+                select(ConditionRow)
+                .options(selectinload(ConditionRow.source))
+                .order_by(ConditionRow.position)
+            ).scalars()
+            conditions = {row.key: _condition(row) for row in condition_rows}
+            return cls(
+                [_procedure(row, conditions) for row in rows],
+                load_id,
+                guides,
+                tuple(not_covered),
+                tuple(conditions.values()),
+            )
 
 
 def latest_load_id(url: Optional[str] = None) -> int:

@@ -15,9 +15,11 @@ from typing import Any, Iterable, Optional
 import yaml
 from sqlalchemy.orm import Session
 
+from bot.knowledge.freshness import DatedFact
 from bot.knowledge.models import (
     AliasRow,
     Base,
+    ConditionRow,
     DocumentRow,
     FeeRow,
     GuideRow,
@@ -41,8 +43,13 @@ PROCEDURE_KEYS = {
 DOCUMENT_KEYS = {"name", "form", "copy", "quantity", "note", "source", "verified_on", "verified"}
 FEE_KEYS = {
     "case", "amount", "unit", "channel", "beneficiary", "tiers", "cap", "valid_from",
-    "valid_to", "source", "verified_on", "verified",
+    "valid_to", "source", "verified_on", "verified", "conditions", "article", "reduced_from",
 }  # fmt: skip
+CONDITION_KEYS = {
+    "key", "wording", "yes_label", "no_label", "channel", "said_yes", "said_no", "source",
+    "verified_on", "verified",
+}  # fmt: skip
+FILING_CHANNELS = {"in_person", "online"}
 GUIDE_KEYS = {
     "key",
     "title",
@@ -100,6 +107,7 @@ class ParsedSources:
     procedures: list[dict[str, Any]] = field(default_factory=list)
     guides: list[dict[str, Any]] = field(default_factory=list)
     not_covered: list[dict[str, Any]] = field(default_factory=list)
+    conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
     fingerprint: str = ""
 
 
@@ -169,7 +177,9 @@ def parse_sources(directory: Path) -> ParsedSources:
         if not isinstance(content, dict):
             check.problem(name, None, "top level must be a mapping with 'sources' and 'procedures'")
             continue
-        check.keys(name, content, {"sources", "procedures", "guides", "not_covered"}, "file")
+        check.keys(
+            name, content, {"sources", "procedures", "guides", "not_covered", "conditions"}, "file"
+        )
         for key, source in (content.get("sources") or {}).items():
             if key == LINE:
                 continue
@@ -187,7 +197,11 @@ def parse_sources(directory: Path) -> ParsedSources:
             guides.append((name, guide))
         for group in content.get("not_covered") or []:
             _check_not_covered(check, name, group, parsed)
+        for condition in content.get("conditions") or []:
+            _read_condition(check, name, condition, parsed)
     parsed.fingerprint = digest.hexdigest()
+    for condition in parsed.conditions.values():
+        check.a_source(condition["file"], condition, parsed.sources)
 
     seen_keys: dict[str, str] = {}
     alias_owner: dict[str, str] = {}
@@ -195,7 +209,7 @@ def parse_sources(directory: Path) -> ParsedSources:
         if not isinstance(procedure, dict):
             check.problem(name, None, "each procedure must be a mapping")
             continue
-        _check_procedure(check, name, procedure, parsed.sources)
+        _check_procedure(check, name, procedure, parsed.sources, parsed.conditions)
         key = procedure_key(procedure)
         if key in seen_keys:
             check.problem(name, procedure, f"procedure '{key}' already defined in {seen_keys[key]}")
@@ -247,6 +261,33 @@ def _check_not_covered(check: _Checker, file: str, group: Any, parsed: ParsedSou
         parsed.not_covered.append({"phrase": str(phrase), "note": group.get("note"), "file": file})
 
 
+def _read_condition(check: _Checker, file: str, condition: Any, parsed: ParsedSources) -> None:
+    """A condition rates may require: wording, button labels, phrases that state it."""
+    if not isinstance(condition, dict):
+        check.problem(file, None, "each condition must be a mapping")
+        return
+    label = f"condition '{condition.get('key', '?')}'"
+    check.keys(file, condition, CONDITION_KEYS, label)
+    check.required(file, condition, ("key", "wording", "yes_label", "no_label"), label)
+    check.a_date(file, condition, "verified_on")
+    if condition.get("channel") not in (None, *FILING_CHANNELS):
+        check.problem(
+            file, condition, f"{label}: 'channel' must be one of {sorted(FILING_CHANNELS)}"
+        )
+    for listed in ("said_yes", "said_no"):
+        phrases = condition.get(listed) or []
+        if not isinstance(phrases, list) or not all(normalize(str(p)) for p in phrases):
+            check.problem(file, condition, f"{label}: '{listed}' must be a list of phrases")
+    if not condition.get("said_yes"):
+        check.problem(file, condition, f"{label} needs 'said_yes' phrases to be read from messages")
+    key = condition.get("key")
+    if key in parsed.conditions:
+        check.problem(
+            file, condition, f"{label} already defined in {parsed.conditions[key]['file']}"
+        )
+    parsed.conditions[key] = {**condition, "file": file}
+
+
 def procedure_key(procedure: dict[str, Any]) -> str:
     """A stable key: the official code when known, otherwise the folded name."""
     code = procedure.get("code")
@@ -254,7 +295,11 @@ def procedure_key(procedure: dict[str, Any]) -> str:
 
 
 def _check_procedure(
-    check: _Checker, file: str, procedure: dict[str, Any], sources: dict[str, Any]
+    check: _Checker,
+    file: str,
+    procedure: dict[str, Any],
+    sources: dict[str, Any],
+    conditions: dict[str, dict[str, Any]],
 ) -> None:
     label = f"procedure '{procedure.get('name', '?')}'"
     check.keys(file, procedure, PROCEDURE_KEYS, label)
@@ -277,11 +322,15 @@ def _check_procedure(
             check.problem(file, document, "'quantity' must be a positive whole number")
     if not all(isinstance(step, str) for step in procedure.get("steps") or []):
         check.problem(file, procedure, "'steps' must be a list of sentences")
-    _check_fees(check, file, procedure.get("fees") or [], sources)
+    _check_fees(check, file, procedure.get("fees") or [], sources, conditions)
 
 
 def _check_fees(
-    check: _Checker, file: str, fees: list[dict[str, Any]], sources: dict[str, Any]
+    check: _Checker,
+    file: str,
+    fees: list[dict[str, Any]],
+    sources: dict[str, Any],
+    conditions: dict[str, dict[str, Any]],
 ) -> None:
     windows: dict[tuple[Any, ...], list[tuple[date, Optional[date], dict[str, Any]]]] = {}
     for fee in fees:
@@ -299,6 +348,24 @@ def _check_fees(
         cap = fee.get("cap")
         if cap is not None and (not isinstance(cap, int) or cap < 0):
             check.problem(file, fee, "'cap' must be a non-negative whole number")
+        base = fee.get("reduced_from")
+        if base is not None and (
+            not isinstance(base, int) or not isinstance(amount, int) or base <= amount
+        ):
+            check.problem(file, fee, "'reduced_from' must be a base amount above 'amount'")
+        required = fee.get("conditions") or []
+        if not isinstance(required, list):
+            check.problem(file, fee, "'conditions' must be a list of condition keys")
+            required = []
+        for key in required:
+            if key not in conditions:
+                check.problem(file, fee, f"unknown condition '{key}'")
+                continue
+            needs = conditions[key].get("channel")
+            if needs and fee.get("channel", "any") not in ("any", needs):
+                check.problem(
+                    file, fee, f"condition '{key}' is filing {needs}, the fee's channel is not"
+                )
         for tier in fee.get("tiers") or []:
             check.keys(file, tier, TIER_KEYS, "tier")
             if not isinstance(tier.get("from"), int) or tier["from"] < 1:
@@ -315,6 +382,7 @@ def _check_fees(
             fee.get("case"),
             fee.get("channel", "any"),
             fold(str(fee.get("beneficiary") or "")),
+            tuple(sorted(str(key) for key in required)),
         )
         for other_start, other_end, other in windows.get(group, []):
             if start <= (other_end or date.max) and other_start <= (end or date.max):
@@ -322,7 +390,8 @@ def _check_fees(
                     file,
                     fee,
                     f"validity {start}..{end or 'open'} overlaps the fee on line "
-                    f"{other.get(LINE, 0)} for the same case, channel and beneficiary",
+                    f"{other.get(LINE, 0)} for the same case, channel, beneficiary and "
+                    "conditions",
                 )
         windows.setdefault(group, []).append((start, end, fee))
 
@@ -346,6 +415,24 @@ def write(session: Session, parsed: ParsedSources) -> int:
                 title=source["title"],
                 url=source["url"],
                 legal_basis=bool(source.get("legal_basis", True)),
+            )
+        )
+    session.flush()
+    for position, (key, condition) in enumerate(parsed.conditions.items()):
+        session.add(
+            ConditionRow(
+                key=key,
+                position=position,
+                wording=condition["wording"],
+                yes_label=condition["yes_label"],
+                no_label=condition["no_label"],
+                channel=condition.get("channel"),
+                said_yes=[normalize(str(p)) for p in condition.get("said_yes") or []],
+                said_no=[normalize(str(p)) for p in condition.get("said_no") or []],
+                verified=condition.get("verified", True),
+                verified_on=_as_date(condition["verified_on"]),
+                source_key=condition["source"],
+                source_file=condition["file"],
             )
         )
     session.flush()
@@ -435,7 +522,30 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
                 verified=fee.get("verified", True),
                 verified_on=_as_date(fee["verified_on"]),
                 source_key=fee["source"],
+                conditions=[str(key) for key in fee.get("conditions") or []] or None,
+                article=fee.get("article"),
+                reduced_from=fee.get("reduced_from"),
             )
             for position, fee in enumerate(procedure.get("fees") or [])
         ],
     )
+
+
+def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
+    """Every procedure, document, fee, guide and condition with its `verified_on`."""
+
+    def fact(item: dict[str, Any], file: str, what: str) -> DatedFact:
+        return DatedFact(file, item.get(LINE, 0), what, _as_date(item["verified_on"]))
+
+    facts = []
+    for procedure in parsed.procedures:
+        name, file = procedure["name"], procedure["file"]
+        facts.append(fact(procedure, file, f"thủ tục «{name}»"))
+        for document in procedure.get("documents") or []:
+            facts.append(fact(document, file, f"«{name}» — giấy tờ «{document['name']}»"))
+        for fee in procedure.get("fees") or []:
+            group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
+            facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))
+    facts += [fact(g, g["file"], f"hướng dẫn «{g['title']}»") for g in parsed.guides]
+    facts += [fact(c, c["file"], f"điều kiện «{k}»") for k, c in parsed.conditions.items()]
+    return facts

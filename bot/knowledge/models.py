@@ -111,6 +111,32 @@ class FeeRow(Base):
     verified = Column(Boolean, nullable=False)
     verified_on = Column(Date, nullable=False)
     source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+    # keys of kb_conditions rows that must all hold for this rate (migration 4)
+    conditions = Column(JSON, nullable=True)
+    article = Column(Text, nullable=True)  # where in the source: "khoản 8 Điều 1"
+    reduced_from = Column(Integer, nullable=True)  # the base a temporary reduction is cut from
+
+    source = relationship(SourceRow)
+
+
+class ConditionRow(Base):
+    """A circumstance rates depend on ("nộp trực tuyến", "có VNeID mức 2 ..."), with its
+    wording for citizens and the normalised phrases that state it in a message."""
+
+    __tablename__ = "kb_conditions"
+
+    key = Column(String(80), primary_key=True)
+    position = Column(Integer, nullable=False)
+    wording = Column(Text, nullable=False)
+    yes_label = Column(Text, nullable=False)
+    no_label = Column(Text, nullable=False)
+    channel = Column(String(10), nullable=True)
+    said_yes = Column(JSON, nullable=False, default=list)
+    said_no = Column(JSON, nullable=False, default=list)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+    source_file = Column(Text, nullable=False)
 
     source = relationship(SourceRow)
 

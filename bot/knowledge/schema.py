@@ -30,6 +30,31 @@ def _create_tables(*names: str) -> Callable[[Connection], None]:
     return apply
 
 
+def _add_columns(table: str, *names: str) -> Callable[[Connection], None]:
+    """Add the model's columns `names` to an existing `table` when it lacks them (a
+    database created by migration 1 after the change already has them)."""
+
+    def apply(connection: Connection) -> None:
+        present = {column["name"] for column in inspect(connection).get_columns(table)}
+        model = Base.metadata.tables[table]
+        for name in names:
+            if name in present:
+                continue
+            column = model.columns[name]
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+
+    return apply
+
+
+def _steps(*steps: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    def apply(connection: Connection) -> None:
+        for step in steps:
+            step(connection)
+
+    return apply
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -55,6 +80,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         2, "how-to guides: accounts, VNeID, filing, payment, tracking", _create_tables("kb_guides")
     ),
     Migration(3, "phrases of procedures not covered yet", _create_tables("kb_not_covered")),
+    Migration(
+        4,
+        "fee conditions (công dân số waivers), the article cited and the base of a reduction",
+        _steps(
+            _create_tables("kb_conditions"),
+            _add_columns("kb_fees", "conditions", "article", "reduced_from"),
+        ),
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 

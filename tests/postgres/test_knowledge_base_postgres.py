@@ -41,7 +41,7 @@ def test_lenh_nap_cua_can_bo_chay_tren_postgresql(postgres_url):
     catalog = Catalog.from_database(postgres_url)
     assert len(catalog.procedures) >= 25 and catalog.guide("track_dossier") is not None
     thuong_tru = ProcedureResolver.for_catalog(catalog).resolve("dk thuong tru").best.procedure
-    quote = thuong_tru.fees.applicable_on(date(2026, 11, 22))[0]
+    quote = thuong_tru.fees.on(date(2026, 11, 22)).quotes[0]
     assert (quote.in_person.amount, quote.online.amount) == (20000, 10000)
 
 

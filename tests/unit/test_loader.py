@@ -140,3 +140,64 @@ def test_du_lieu_that_cua_du_an_hop_le():
 
     parsed = loader.parse_sources(ROOT / "data" / "kb")
     assert len(parsed.procedures) >= 3
+
+
+CONDITIONS = """\
+conditions:
+  - key: files_online
+    channel: online
+    wording: "nộp hồ sơ trực tuyến"
+    yes_label: "Nộp trực tuyến"
+    no_label: "Nộp trực tiếp"
+    said_yes: ["nộp online", "nộp trực tuyến"]
+    said_no: ["nộp trực tiếp"]
+    source: tt75
+    verified_on: 2026-12-05
+"""
+WAIVER = """\
+      - case: "Đăng ký thường trú"
+        amount: 0
+        channel: any
+        conditions: [files_online]
+        valid_from: 2026-08-15
+        valid_to: 2027-02-28
+        source: tt75
+        verified_on: 2026-12-05
+"""
+
+
+def test_muc_mien_co_dieu_kien_duoc_nap_va_khong_trung_voi_muc_chung(tmp_path):
+    parsed = loader.parse_sources(write(tmp_path, GOOD + WAIVER + CONDITIONS))
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with session_scope(url) as session:
+        loader.write(session, parsed)
+    from bot.knowledge.catalog import Catalog
+
+    catalog = Catalog.from_database(url)
+    waiver = catalog.procedures[0].fees.fees[-1]
+    assert [c.key for c in waiver.conditions] == ["files_online"]
+    assert catalog.circumstances_in("tôi nộp trực tuyến").get("files_online") is True
+    assert catalog.circumstances_in("tôi nộp trực tiếp").get("files_online") is False
+
+
+def test_dieu_kien_khong_dinh_nghia_bi_bao_loi(tmp_path):
+    found = problems(write(tmp_path, GOOD + WAIVER.replace("[files_online]", "[vneid_muc_2]")))
+    assert any("unknown condition 'vneid_muc_2'" in p.message for p in found)
+
+
+def test_dieu_kien_nop_online_khong_di_voi_kenh_truc_tiep(tmp_path):
+    text = GOOD + WAIVER.replace("channel: any", "channel: in_person") + CONDITIONS
+    found = problems(write(tmp_path, text))
+    assert any("condition 'files_online' is filing online" in p.message for p in found)
+
+
+def test_muc_goc_phai_cao_hon_muc_giam(tmp_path):
+    text = GOOD.replace("amount: 10000", "amount: 10000\n        reduced_from: 5000")
+    found = problems(write(tmp_path, text))
+    assert any("'reduced_from' must be a base amount above 'amount'" in p.message for p in found)
+
+
+def test_dieu_kien_thieu_cau_nhan_biet_bi_bao_loi(tmp_path):
+    text = GOOD + CONDITIONS.replace('    said_yes: ["nộp online", "nộp trực tuyến"]\n', "")
+    found = problems(write(tmp_path, text))
+    assert any("needs 'said_yes'" in p.message for p in found)

@@ -12,8 +12,8 @@ import pytest
         ("đăng ký thường trú", "1.004222"),
         ("dang ky thuong tru", "1.004222"),
         ("cap lai cccd", "2.000200"),
-        ("đổi gplx", "3.000346"),
-        ("bang lai xe het han", "3.000346"),
+        ("đổi gplx", "3.000347"),
+        ("bang lai xe het han", "3.000347"),
         ("xin lltp", "3.000333"),
         ("giấy khai sinh cho con", "1.001193"),
     ],
@@ -60,10 +60,10 @@ def test_diem_so_giam_dan(resolver):
     assert len(candidates) >= 2
 
 
-TAM_TRU = "dang-ky-tam-tru-gia-han-tam-tru"
+TAM_TRU = "1.004194"
 TAM_TRU_DANH_SACH = "dang-ky-tam-tru-theo-danh-sach-gia-han-tam-tru-theo-danh-sach"
 TAM_TRU_NUOC_NGOAI = "khai-bao-tam-tru-cho-nguoi-nuoc-ngoai-tai-viet-nam"
-TRICH_LUC = "cap-ban-sao-trich-luc-ho-tich"
+TRICH_LUC = "2.000635"
 
 
 @pytest.mark.parametrize(

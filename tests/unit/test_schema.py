@@ -1,6 +1,7 @@
 """Versioned knowledge-base schema and the how-to guides it stores."""
 
 import textwrap
+from datetime import datetime
 
 import pytest
 from sqlalchemy import inspect, select
@@ -99,3 +100,36 @@ def test_huong_dan_thieu_nguon_bi_bao_loi_kem_dong(tmp_path):
         p.file == "huong_dan.yml" and p.line == 7 and "source" in p.message
         for p in caught.value.problems
     )
+
+
+def test_co_so_du_lieu_phien_ban_3_duoc_them_cot_dieu_kien_cua_le_phi(tmp_path):
+    """A database made before migration 4: kb_fees lacks conditions, article, reduced_from."""
+    url = f"sqlite:///{tmp_path / 'v3.db'}"
+    engine = engine_for(url)
+    without = {"kb_fees", "kb_conditions", "kb_schema_version"}
+    Base.metadata.create_all(
+        engine, tables=[t for name, t in Base.metadata.tables.items() if name not in without]
+    )
+    old_columns = [
+        c for c in Base.metadata.tables["kb_fees"].columns
+        if c.name not in {"conditions", "article", "reduced_from"}
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        names = ", ".join(
+            f'"{c.name}" {c.type.compile(dialect=connection.dialect)}' for c in old_columns
+        )
+        connection.exec_driver_sql(f"CREATE TABLE kb_fees ({names})")
+    for migration in MIGRATIONS[:3]:
+        with engine.begin() as connection:
+            SchemaVersion.__table__.create(connection, checkfirst=True)
+            connection.execute(
+                SchemaVersion.__table__.insert().values(
+                    version=migration.version, description="", applied_at=datetime(2026, 1, 1)
+                )
+            )
+    with engine.connect() as connection:
+        assert current_version(connection) == 3
+    assert [m.version for m in migrate(engine)] == list(range(4, HEAD + 1))
+    columns = {c["name"] for c in inspect(engine).get_columns("kb_fees")}
+    assert {"conditions", "article", "reduced_from"} <= columns
+    assert "kb_conditions" in inspect(engine).get_table_names()
