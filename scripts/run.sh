@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up if needed, load the knowledge base, train if needed, and start everything:
-# the action server and the Rasa server on the loopback, and the public entry that
-# exposes only the channels. Ctrl-C stops them all.
+# the action server and the Rasa server on the loopback, the public entry that exposes
+# only the channels, and the support-staff console (its own venv, on the loopback).
+# Ctrl-C stops them all.
 #   scripts/run.sh          servers in the foreground
 #   scripts/run.sh --shell  chat in this terminal with the bot `make run` started
 set -euo pipefail
@@ -44,7 +45,9 @@ for _ in $(seq 1 180); do
 done
 python -m bot.gateway &
 pids+=($!)
-sleep 1
+RASA_INTERNAL_URL="http://127.0.0.1:$RASA_PORT" bash scripts/run-console.sh &
+pids+=($!)
+sleep 3
 cat <<MSG
 
   Trợ lý Dịch vụ công is running. Public entry (channels only): http://localhost:$PUBLIC_PORT
@@ -54,6 +57,8 @@ cat <<MSG
   socket.io: http://localhost:$PUBLIC_PORT/socket.io
   Zalo:      http://localhost:$PUBLIC_PORT/webhooks/zalo/webhook   (when ZALO_APP_ID is set; docs/zalo.md)
   Terminal:  make shell
+  Console:   http://localhost:${CONSOLE_PORT:-8000}/   support staff (loopback only); first administrator:
+             console/.venv/bin/python console/manage.py create_console_admin --username <name>
   Internal (loopback only): Rasa http://127.0.0.1:$RASA_PORT (HTTP API with a JWT), actions http://127.0.0.1:$ACTIONS_PORT
   Stop:      Ctrl-C
 

@@ -29,6 +29,9 @@ step "knowledge base on PostgreSQL (Debian postgresql, a throwaway server on loo
 bash scripts/setup-postgres.sh
 python -m pytest tests/postgres -q -p no:cacheprovider
 
+step "support-staff console (its own venv): roles on every route, CSRF, ingest, retention, search, export"
+bash scripts/test-console.sh
+
 step "train (skipped when nothing changed)"
 export TEST_MODEL="$ROOT/$(bash scripts/train.sh)"
 echo "model: $TEST_MODEL"

@@ -36,7 +36,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.conftest import rest_conversation
-from tests.e2e.launcher import ROOT, VENV_BIN, RunningBot, free_port, launch_bot
+from tests.e2e.launcher import PYTHON, ROOT, RunningBot, free_port, launch_bot
 from tests.e2e.test_widget import CONTRAST
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,7 +45,6 @@ CONSOLE_DIR = ROOT / "console"
 CONSOLE_PYTHON = CONSOLE_DIR / ".venv" / "bin" / "python"
 RESULTS = ROOT / "results"
 PASSWORD = "mật khẩu kiểm thử đủ dài 2026"
-JWT_SECRET = secrets.token_urlsafe(32)
 XSS = '<img src=x onerror="window.__xss=1"> tôi muốn <script>window.__xss=2</script>'
 
 # what citizens say over REST; the first is the one a reviewer corrects and exports
@@ -55,7 +54,7 @@ OTHER = ["làm hộ chiếu cần giấy tờ gì", "xyzzy qwop blorf", "cho tô
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, kb_url) -> Iterator[RunningBot]:
-    with launch_bot(tmp_path_factory.mktemp("console-bot"), kb_url, jwt_secret=JWT_SECRET) as b:
+    with launch_bot(tmp_path_factory.mktemp("console-bot"), kb_url) as b:
         yield b
 
 
@@ -63,18 +62,18 @@ def bot(tmp_path_factory, kb_url) -> Iterator[RunningBot]:
 def chats(bot) -> Dict[str, str]:
     """Conversations citizens had with the real bot; sender id by name."""
     senders = {}
-    fee = rest_conversation(bot.rasa_url)
+    fee = rest_conversation(bot.url)
     assert "20.000" in "".join(m.get("text", "") for m in fee(FEE_QUESTION))
     senders["fee"] = fee.sender
-    other = rest_conversation(bot.rasa_url)
+    other = rest_conversation(bot.url)
     for text in OTHER:
         other(text)
     senders["other"] = other.sender
-    hostile = rest_conversation(bot.rasa_url)
+    hostile = rest_conversation(bot.url)
     hostile(XSS)
     senders["xss"] = hostile.sender
     # Rasa's API refuses calls without the console's token
-    story = f"{bot.rasa_url}/conversations/{fee.sender}/story"
+    story = f"{bot.api_url}/conversations/{fee.sender}/story"
     assert requests.get(story, timeout=10).status_code == 401
     return senders
 
@@ -98,8 +97,8 @@ def console(bot, chats, tmp_path_factory) -> Iterator[Dict[str, object]]:
         "CONSOLE_SECRET_KEY": secrets.token_urlsafe(48),
         "CONSOLE_DATABASE_URL": f"sqlite:///{work / 'console.db'}",
         "CONSOLE_TRACKER_DB_URL": f"sqlite:///{bot.work / 'tracker.db'}",
-        "RASA_INTERNAL_URL": bot.rasa_url,
-        "RASA_JWT_SECRET": JWT_SECRET,
+        "RASA_INTERNAL_URL": bot.api_url,
+        "RASA_JWT_SECRET": bot.env["RASA_JWT_SECRET"],
         "CONSOLE_INSECURE_COOKIES": "1",  # plain HTTP on the loopback
         "CONSOLE_NLU_EXPORT_DIR": str(work / "nlu"),
         "CONSOLE_STORY_EXPORT_DIR": str(work / "stories"),
@@ -247,7 +246,7 @@ def run_rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RASA_TELEMETRY_ENABLED": "false",
            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}  # fmt: skip
     return subprocess.run(
-        [str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [str(Path(PYTHON).parent / "rasa"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=timeout,
     )  # fmt: skip
 
