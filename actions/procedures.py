@@ -26,7 +26,7 @@ from bot.knowledge.catalog import Procedure
 from bot.knowledge.dates import day_asked
 from bot.knowledge.fees import Circumstances, FeeDay
 from bot.knowledge.resolver import Resolution
-from bot.text import count_value, counts_in
+from bot.text import count_value, counts_in, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +218,7 @@ def answer(
     return [
         SlotSet("procedure", procedure.key),
         SlotSet("pending_question", None),
+        SlotSet("last_question", question),
         *reply.events,
     ]
 
@@ -322,6 +323,20 @@ class ActionAnswerFiling(ProcedureQuestion):
         return [SlotSet("pending_question", self.question)]
 
 
+# "thế còn tạm trú thì sao", "à nhầm, ý tôi là hộ chiếu", "còn khai sinh nữa": the same
+# question as before, about another procedure (normalised, whole words)
+FOLLOW_UP_MARKERS = ("thi sao", "the con", "con", "nham", "y toi la", "y em la", "y minh la",
+                     "y la", "nua", "vay con", "thi the nao")  # fmt: skip
+
+
+def follows_up(text: str) -> bool:
+    """A message that names a procedure as a follow-up, not as a new topic: a few words,
+    or a follow-up marker."""
+    words = normalize(text).split()
+    padded = f" {' '.join(words)} "
+    return len(words) <= 4 or any(f" {marker} " in padded for marker in FOLLOW_UP_MARKERS)
+
+
 class ActionChooseProcedure(ProcedureQuestion):
     """The citizen named a procedure: answer the question they asked before, or offer
     the questions they can ask about it."""
@@ -337,6 +352,8 @@ class ActionChooseProcedure(ProcedureQuestion):
         pending = tracker.get_slot("pending_question")
         if pending not in ANSWERS and _beneficiary(tracker, found.procedure):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
+        if pending not in ANSWERS and follows_up(tracker.latest_message.get("text") or ""):
+            pending = tracker.get_slot("last_question")  # the same question, new procedure
         if found.procedure is not None and pending in ANSWERS:
             return answer(dispatcher, pending, found.procedure, tracker)
         if found.procedure is not None:

@@ -143,3 +143,13 @@ def test_hoi_le_phi_ho_chieu_thang_1_nam_sau(conversation):
         assert_has(answer, [f"{WAIVER} nếu anh/chị", "28/02/2027"])
     else:  # a later January: nothing read says what applies then
         assert "chưa có mức lệ phí" in answer and "chưa có văn bản xác nhận" in answer
+
+
+def test_cau_hoi_tiep_noi_doi_thu_tuc_giu_nguyen_cau_hoi(conversation):
+    say = conversation()
+    assert "Cấp hộ chiếu" in texts(say("lam ho chieu het bao nhieu tien"))
+    answer = texts(say("thế còn căn cước thì sao"))
+    assert "Lệ phí «Cấp, cấp đổi, cấp lại thẻ căn cước" in answer, answer
+    where = texts(say("dang ky thuong tru nop o dau"))
+    assert "Công an" in where
+    assert "Đăng ký tạm trú" in texts(say("à nhầm, ý tôi là tạm trú"))
