@@ -1,0 +1,30 @@
+"""The frozen conversations of fresh writers, end to end over REST (tests/e2e/conversations).
+
+Reported on every run (results/conversations-test.json lists every miss with the answer
+given) and held above a floor: the score of the first run after this session's fee facts
+were merged. The issue's target is 95%; the floor only stops a change from making things
+worse without anyone noticing. Never tune on this set: tune on dev.yml.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.conversation_sets import evaluate, load, summary
+
+REPORT = Path(__file__).resolve().parents[2] / "results" / "conversations-test.json"
+# First run, before any change aimed at these conversations (a573aa7): 0.233 of
+# conversations, 0.523 of checked turns. With the December fee facts and follow-ups that
+# keep the question (003bba5): 0.393 and 0.636. The floor is that, less a margin for
+# dated facts that lapse.
+FLOOR = 0.37
+
+
+def test_hoi_thoai_cua_nguoi_viet_doc_lap_duoc_bao_cao_va_khong_tut(servers):
+    report = evaluate(load("test"), servers.url)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print("\n" + summary("frozen conversations", report))
+    assert report["conversations"] == 150
+    assert report["correct"] >= FLOOR, f"{report['correct']} < {FLOOR}; see {REPORT}"
