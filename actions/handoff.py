@@ -5,8 +5,8 @@ misunderstood messages in a row. It marks the conversation (`handoff_requested`,
 `handoff_reason`) for staff and says honestly what happens next. On a channel a staff
 reply can reach (the web widget, Zalo) it pauses: later messages are stored for the
 officer and the bot stays silent until the conversation is handed back, also across a
-new session. On one it cannot (plain REST) it promises no reply there: it gives the
-hotline and the portal, and keeps answering.
+new session (`bot.channels.answered`). On one it cannot (plain REST) it promises no reply
+there: it gives the hotline and the portal, and keeps answering.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.channels.senders import can_receive_pushed_messages
@@ -122,25 +122,3 @@ class ActionHandleFallback(Action):
             buttons=buttons,
         )
         return []
-
-
-class ActionSessionStart(Action):
-    """A new session (after an hour of silence) carries the conversation's slots over, as
-    Rasa's own does, and stays paused while the citizen waits for a person: otherwise the
-    bot would silently start answering a conversation staff were asked to take."""
-
-    def name(self) -> str:
-        return "action_session_start"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        events: List[EventType] = [SessionStarted()]
-        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
-            events += [SlotSet(name, value) for name, value in tracker.slots.items()]
-        waiting = tracker.get_slot("handoff_requested") and can_receive_pushed_messages(
-            tracker.get_latest_input_channel()
-        )
-        if waiting:
-            events.append(ConversationPaused())
-        return [*events, ActionExecuted("action_listen")]

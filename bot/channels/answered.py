@@ -11,11 +11,15 @@ that the message reached them. Each channel passes Rasa's message handler throug
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Awaitable, Callable, List, Optional
 
+from rasa.core.actions.action import ActionSessionStart
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import ConversationPaused, UserUttered
 from sanic import Sanic
 
+from bot.channels.senders import can_receive_pushed_messages
 from bot.limits import RateLimiter
 from bot.settings import settings
 
@@ -65,6 +69,43 @@ async def is_paused(sender_id: str) -> bool:
         return False
 
 
+async def kept_for_staff(message: UserMessage) -> bool:
+    """True when this message was stored for the officer in a new, paused session.
+
+    Rasa starts a new session after an hour of silence, and a new session un-pauses: the
+    bot would answer a conversation staff were asked to take. So when a citizen who waits
+    for a person writes after that hour, the new session is started here, as Rasa's own
+    action_session_start would (slots carried over), paused, and the message stored in it
+    without a turn; the next messages are in a recent, paused session, where Rasa stays
+    silent itself. Done in the Rasa process, so no conversation depends on the action
+    server to start."""
+    agent = Sanic.get_app().ctx.agent
+    async with agent.lock_store.lock(message.sender_id):
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        if tracker is None or not tracker.is_paused():
+            return False
+        last = tracker.get_last_event_for(UserUttered)
+        minutes = agent.domain.session_config.session_expiration_time
+        if last is None or not minutes or (time.time() - last.timestamp) / 60 <= minutes:
+            return False
+        if not tracker.get_slot("handoff_requested"):
+            return False
+        parsed = await agent.parse_message(message.text or "")
+        said = UserUttered(
+            message.text,
+            parsed.get("intent"),
+            parsed.get("entities"),
+            parsed,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+        )
+        session_start = await ActionSessionStart().run(None, None, tracker, agent.domain)
+        for event in [*session_start, ConversationPaused(), said]:
+            tracker.update(event, agent.domain)
+        await agent.tracker_store.save(tracker)
+        return True
+
+
 def _recording(output: OutputChannel) -> List[Any]:
     """What the turn sends through `output`: Rasa sends every bot message with
     `send_response`, so that one method is watched."""
@@ -89,7 +130,11 @@ def answering_every_message(on_new_message: Handler) -> Handler:
             return
         sent = _recording(message.output_channel)
         try:
-            await on_new_message(message)
+            stored = can_receive_pushed_messages(message.input_channel) and (
+                await kept_for_staff(message)
+            )
+            if not stored:
+                await on_new_message(message)
         except Exception:
             logger.exception("processing a message failed")
         if sent:
