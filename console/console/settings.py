@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "conversations",
     "review",
     "dashboard",
+    "handoff",
 ]
 
 MIDDLEWARE = [
