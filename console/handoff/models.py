@@ -30,7 +30,7 @@ class HandoffError(Exception):
     """A rule refused the action; the message is shown to the officer (Vietnamese)."""
 
 
-class Ticket(models.Model):
+class HandoffTicket(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Đang chờ"
         ASSIGNED = "assigned", "Đang hỗ trợ"
@@ -146,14 +146,16 @@ def open_ticket(conversation: Conversation, pause_event_id: Optional[int] = None
     already open or its channel cannot receive replies. True when one was opened."""
     if conversation.channel not in PUSH_CHANNELS:
         return False
-    if Ticket.objects.filter(sender_id=conversation.sender_id, status__in=Ticket.OPEN).exists():
-        Ticket.objects.filter(sender_id=conversation.sender_id, status__in=Ticket.OPEN).update(
-            conversation=conversation
-        )
+    if HandoffTicket.objects.filter(
+        sender_id=conversation.sender_id, status__in=HandoffTicket.OPEN
+    ).exists():
+        HandoffTicket.objects.filter(
+            sender_id=conversation.sender_id, status__in=HandoffTicket.OPEN
+        ).update(conversation=conversation)
         return False
     try:
         with transaction.atomic():
-            Ticket.objects.create(
+            HandoffTicket.objects.create(
                 sender_id=conversation.sender_id,
                 conversation=conversation,
                 channel=conversation.channel,
@@ -165,48 +167,50 @@ def open_ticket(conversation: Conversation, pause_event_id: Optional[int] = None
     return True
 
 
-def claim(ticket_id: int, user: Any) -> Ticket:
+def claim(ticket_id: int, user: Any) -> HandoffTicket:
     """One atomic UPDATE … WHERE status='pending': of two officers, exactly one wins."""
-    won = Ticket.objects.filter(pk=ticket_id, status=Ticket.Status.PENDING).update(
-        status=Ticket.Status.ASSIGNED, claimed_by=user, claimed_at=timezone.now()
+    won = HandoffTicket.objects.filter(pk=ticket_id, status=HandoffTicket.Status.PENDING).update(
+        status=HandoffTicket.Status.ASSIGNED, claimed_by=user, claimed_at=timezone.now()
     )
-    ticket = Ticket.objects.select_related("claimed_by").get(pk=ticket_id)
+    ticket = HandoffTicket.objects.select_related("claimed_by").get(pk=ticket_id)
     if not won and ticket.claimed_by_id != user.pk:
-        if ticket.status == Ticket.Status.ASSIGNED and ticket.claimed_by is not None:
+        if ticket.status == HandoffTicket.Status.ASSIGNED and ticket.claimed_by is not None:
             raise HandoffError(f"Cán bộ {display_name(ticket.claimed_by)} đã nhận yêu cầu này.")
         raise HandoffError("Yêu cầu này không còn chờ cán bộ.")
     return ticket
 
 
-def release(tickets: Iterable[Ticket] | models.QuerySet) -> int:
+def release(tickets: Iterable[HandoffTicket] | models.QuerySet) -> int:
     if not isinstance(tickets, models.QuerySet):
-        tickets = Ticket.objects.filter(pk__in=[t.pk for t in tickets])
-    return tickets.filter(status=Ticket.Status.ASSIGNED).update(
-        status=Ticket.Status.PENDING, claimed_by=None, claimed_at=None
+        tickets = HandoffTicket.objects.filter(pk__in=[t.pk for t in tickets])
+    return tickets.filter(status=HandoffTicket.Status.ASSIGNED).update(
+        status=HandoffTicket.Status.PENDING, claimed_by=None, claimed_at=None
     )
 
 
 def release_claims_on_logout(sender: Any, request: Any, user: Any, **_: Any) -> None:
     if user is not None:
-        release(Ticket.objects.filter(claimed_by=user))
+        release(HandoffTicket.objects.filter(claimed_by=user))
 
 
-def reassign(ticket_id: int, to_user: Any) -> Ticket:
-    changed = Ticket.objects.filter(pk=ticket_id, status__in=Ticket.OPEN).update(
-        status=Ticket.Status.ASSIGNED, claimed_by=to_user, claimed_at=timezone.now()
+def reassign(ticket_id: int, to_user: Any) -> HandoffTicket:
+    changed = HandoffTicket.objects.filter(pk=ticket_id, status__in=HandoffTicket.OPEN).update(
+        status=HandoffTicket.Status.ASSIGNED, claimed_by=to_user, claimed_at=timezone.now()
     )
     if not changed:
         raise HandoffError("Yêu cầu này đã kết thúc.")
-    return Ticket.objects.get(pk=ticket_id)
+    return HandoffTicket.objects.get(pk=ticket_id)
 
 
-def close(ticket: Ticket, user: Any, outcome: str, may_override: bool = False) -> Ticket:
-    if outcome not in Ticket.Outcome.values:
+def close(
+    ticket: HandoffTicket, user: Any, outcome: str, may_override: bool = False
+) -> HandoffTicket:
+    if outcome not in HandoffTicket.Outcome.values:
         raise HandoffError("Chọn kết quả hỗ trợ.")
     if not may_override and ticket.claimed_by_id != user.pk:
         raise HandoffError("Chỉ cán bộ đang nhận yêu cầu này mới được kết thúc.")
-    closed = Ticket.objects.filter(pk=ticket.pk, status__in=Ticket.OPEN).update(
-        status=Ticket.Status.RESOLVED, outcome=outcome, resolved_at=timezone.now()
+    closed = HandoffTicket.objects.filter(pk=ticket.pk, status__in=HandoffTicket.OPEN).update(
+        status=HandoffTicket.Status.RESOLVED, outcome=outcome, resolved_at=timezone.now()
     )
     if not closed:
         raise HandoffError("Yêu cầu này đã kết thúc.")
@@ -221,7 +225,7 @@ def display_name(user: Any) -> str:
 class StaffReply(models.Model):
     """One message an officer sent, and whether Rasa took it for delivery."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
+    ticket = models.ForeignKey(HandoffTicket, on_delete=models.CASCADE, related_name="replies")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     text = models.TextField()
     created = models.DateTimeField(default=timezone.now)

@@ -19,7 +19,7 @@ from console import rasa_api
 from conversations.models import Event
 from handoff import models as rules
 from handoff import rasa_calls
-from handoff.models import HandoffError, StaffReply, Ticket
+from handoff.models import HandoffError, HandoffTicket, StaffReply
 
 LAST_MESSAGES = 3
 MESSAGE_KINDS = (Event.Kind.USER, Event.Kind.BOT, Event.Kind.STAFF)
@@ -31,20 +31,22 @@ def _supervises(request: HttpRequest) -> bool:
 
 def _visible(request: HttpRequest) -> QuerySet:
     """Pending tickets and the officer's own; supervisors see every open ticket."""
-    tickets = Ticket.objects.filter(status__in=Ticket.OPEN).select_related("claimed_by")
+    tickets = HandoffTicket.objects.filter(status__in=HandoffTicket.OPEN).select_related(
+        "claimed_by"
+    )
     if _supervises(request):
         return tickets
-    return tickets.filter(Q(status=Ticket.Status.PENDING) | Q(claimed_by=request.user))
+    return tickets.filter(Q(status=HandoffTicket.Status.PENDING) | Q(claimed_by=request.user))
 
 
-def _ticket(request: HttpRequest, pk: int) -> Ticket:
-    ticket = get_object_or_404(Ticket.objects.select_related("claimed_by"), pk=pk)
+def _ticket(request: HttpRequest, pk: int) -> HandoffTicket:
+    ticket = get_object_or_404(HandoffTicket.objects.select_related("claimed_by"), pk=pk)
     if not _supervises(request) and ticket.claimed_by_id not in (None, request.user.pk):
         raise Http404
     return ticket
 
 
-def _waiting(ticket: Ticket) -> str:
+def _waiting(ticket: HandoffTicket) -> str:
     minutes = int((timezone.now() - ticket.created).total_seconds() // 60)
     return f"{minutes // 60} giờ {minutes % 60} phút" if minutes >= 60 else f"{minutes} phút"
 
@@ -61,7 +63,7 @@ def _message(event: Event) -> Dict[str, Any]:
     }
 
 
-def _row(ticket: Ticket, user: Any) -> Dict[str, Any]:
+def _row(ticket: HandoffTicket, user: Any) -> Dict[str, Any]:
     last = list(ticket.events().filter(kind__in=MESSAGE_KINDS).order_by("-id")[:LAST_MESSAGES])
     return {
         "id": ticket.pk,
@@ -90,11 +92,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 @requires(roles.HANDLE_HANDOFF)
 def queue_json(request: HttpRequest) -> JsonResponse:
     rows = [_row(t, request.user) for t in _visible(request)]
-    pending = sum(1 for r in rows if r["status"] == Ticket.Status.PENDING)
+    pending = sum(1 for r in rows if r["status"] == HandoffTicket.Status.PENDING)
     return JsonResponse({"pending": pending, "tickets": rows})
 
 
-def _ticket_context(request: HttpRequest, ticket: Ticket) -> Dict[str, Any]:
+def _ticket_context(request: HttpRequest, ticket: HandoffTicket) -> Dict[str, Any]:
     events = ticket.events().filter(kind__in=MESSAGE_KINDS).order_by("-id")[:60]
     deadline = ticket.zalo_deadline()
     shown = [_message(e) for e in reversed(list(events))]
@@ -107,7 +109,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> Dict[str, Any]:
         "cannot_reply": ticket.cannot_reply_reason(),
         "zalo_deadline": timezone.localtime(deadline) if deadline else None,
         "max_chars": rules.MAX_REPLY_CHARS,
-        "outcomes": Ticket.Outcome.choices,
+        "outcomes": HandoffTicket.Outcome.choices,
         "supervises": _supervises(request),
         "officers": get_user_model()
         .objects.filter(groups__permissions__codename="handle_ticket", is_active=True)
@@ -145,7 +147,7 @@ def ticket_json(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 @requires(roles.HANDLE_HANDOFF)
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Ticket, pk=pk)
+    get_object_or_404(HandoffTicket, pk=pk)
     try:
         claimed = rules.claim(pk, request.user)
     except HandoffError as error:
@@ -184,7 +186,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _ticket(request, pk)
     outcome = request.POST.get("outcome", "")
     try:
-        if outcome not in Ticket.Outcome.values:
+        if outcome not in HandoffTicket.Outcome.values:
             raise HandoffError("Chọn kết quả hỗ trợ.")
         if not _supervises(request) and found.claimed_by_id != request.user.pk:
             raise HandoffError("Chỉ cán bộ đang nhận yêu cầu này mới được kết thúc.")
@@ -205,7 +207,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(roles.REASSIGN_HANDOFF)
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Ticket, pk=pk)
+    found = get_object_or_404(HandoffTicket, pk=pk)
     to_user = get_object_or_404(get_user_model(), pk=request.POST.get("to") or 0, is_active=True)
     if not to_user.has_perm(roles.HANDLE_HANDOFF):
         messages.error(request, "Người này không phải cán bộ hỗ trợ.")

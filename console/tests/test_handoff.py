@@ -11,7 +11,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 
 from console import rasa_api
 from handoff import models as rules
-from handoff.models import HAND_BACK_TEXT, HandoffError, StaffReply, Ticket
+from handoff.models import HAND_BACK_TEXT, HandoffError, HandoffTicket, StaffReply
 from tests.helpers import ingest_all
 
 
@@ -41,7 +41,7 @@ def calls(monkeypatch):
 def ticket(rasa, staff):
     ask_for_person(rasa, "web-1")
     ingest_all()
-    return Ticket.objects.get(sender_id="web-1")
+    return HandoffTicket.objects.get(sender_id="web-1")
 
 
 def test_a_pause_for_a_person_opens_one_pending_ticket(rasa, staff):
@@ -49,7 +49,7 @@ def test_a_pause_for_a_person_opens_one_pending_ticket(rasa, staff):
     ask_for_person(rasa, "zalo-1", channel="zalo")
     ask_for_person(rasa, "rest-1", channel="rest")
     ingest_all()
-    tickets = {t.sender_id: t for t in Ticket.objects.all()}
+    tickets = {t.sender_id: t for t in HandoffTicket.objects.all()}
     assert set(tickets) == {"web-1", "zalo-1"}  # REST cannot receive replies: no ticket
     assert tickets["web-1"].status == "pending" and tickets["web-1"].reason == "requested"
     assert tickets["zalo-1"].channel == "zalo"
@@ -58,15 +58,15 @@ def test_a_pause_for_a_person_opens_one_pending_ticket(rasa, staff):
     rasa.slot("web-1", "handoff_requested", True)
     rasa.add("web-1", {"event": "pause"})
     ingest_all()
-    assert Ticket.objects.filter(sender_id="web-1").count() == 1
+    assert HandoffTicket.objects.filter(sender_id="web-1").count() == 1
 
 
 def test_the_database_holds_one_open_ticket_per_conversation(ticket):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Ticket.objects.create(sender_id="web-1", channel="socketio")
+        HandoffTicket.objects.create(sender_id="web-1", channel="socketio")
     ticket.status = "resolved"
     ticket.save()
-    Ticket.objects.create(sender_id="web-1", channel="socketio")  # a new request later
+    HandoffTicket.objects.create(sender_id="web-1", channel="socketio")  # a new request later
 
 
 def test_claim_only_one_officer_wins(ticket, staff):
@@ -82,7 +82,7 @@ def test_two_officers_claiming_at_once_one_wins():
     from django.contrib.auth.models import User
 
     users = [User.objects.create_user(f"o{i}") for i in range(2)]
-    t = Ticket.objects.create(sender_id="web-x", channel="socketio")
+    t = HandoffTicket.objects.create(sender_id="web-x", channel="socketio")
     results, barrier = [], threading.Barrier(2)
 
     def attempt(user):
@@ -134,7 +134,7 @@ def test_queue_page_and_json(login, ticket):
 def test_an_officer_sees_pending_and_own_tickets_only(login, rasa, staff, ticket):
     ask_for_person(rasa, "web-2")
     ingest_all()
-    other = Ticket.objects.get(sender_id="web-2")
+    other = HandoffTicket.objects.get(sender_id="web-2")
     rules.claim(other.pk, staff["supervisor"])
     officer = login("officer")
     assert [t["id"] for t in officer.get("/api/hang-cho/").json()["tickets"]] == [ticket.pk]
@@ -201,7 +201,7 @@ def test_reply_limits_rest_and_the_zalo_window(ticket, staff):
 
 
 def test_rest_ticket_page_says_it_cannot_receive(login, staff):
-    t = Ticket.objects.create(sender_id="rest-1", channel="rest")
+    t = HandoffTicket.objects.create(sender_id="rest-1", channel="rest")
     rules.claim(t.pk, staff["officer"])
     page = login("officer").get(f"/hang-cho/{t.pk}/").content.decode()
     assert 'id="cannot-reply"' in page and 'id="reply-form"' not in page
@@ -226,7 +226,13 @@ def test_hand_back_needs_an_outcome_and_resumes_the_bot(login, ticket, calls):
 
 
 def test_outcome_codes():
-    assert set(Ticket.Outcome.values) == {"answered", "referred", "no_response", "abusive", "test"}
+    assert set(HandoffTicket.Outcome.values) == {
+        "answered",
+        "referred",
+        "no_response",
+        "abusive",
+        "test",
+    }
 
 
 def test_hand_back_failing_keeps_the_ticket_open(login, ticket):
