@@ -265,3 +265,10 @@ def test_every_handoff_route_is_listed():
 def test_json_is_valid_for_the_poller(login, ticket):
     body = login("officer").get(f"/api/hang-cho/{ticket.pk}/?after=0").content
     assert json.loads(body)["status"] == "pending"
+
+
+def test_widget_ids_are_sent_as_rasa_reads_them():
+    # Rasa 3.6 does not decode path parameters: "web%3Aabc" would be a new conversation
+    assert rasa_api.conversation_path("web:abc", "tracker/events") == (
+        "/conversations/web:abc/tracker/events"
+    )
