@@ -1,0 +1,200 @@
+"""Live handoff end to end, with the real Rasa server, action server and console.
+
+A citizen on the web widget's channel (socket.io through the public entry) asks for a
+person; the console's worker opens a ticket within seconds; an officer (a logged-in HTTP
+session, as the browser's form posts make it) claims it and replies; the reply reaches
+the citizen's socket; the citizen's answer shows in the officer's live view; the officer
+hands back with an outcome, and the citizen's next question gets the bot's answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import time
+from typing import Dict, Iterator
+
+import pytest
+import requests
+
+from tests.e2e.launcher import ROOT, RunningBot, free_port, launch_bot
+from tests.e2e.socket_citizen import SocketCitizen
+
+CONSOLE_DIR = ROOT / "console"
+CONSOLE_PYTHON = CONSOLE_DIR / ".venv" / "bin" / "python"
+PASSWORD = "mật khẩu kiểm thử đủ dài 2026"
+HAND_BACK = "Cán bộ đã kết thúc hỗ trợ"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, kb_url) -> Iterator[RunningBot]:
+    with launch_bot(tmp_path_factory.mktemp("handoff-bot"), kb_url) as b:
+        yield b
+
+
+def console_command(*args: str, env: Dict[str, str]) -> str:
+    done = subprocess.run(
+        [str(CONSOLE_PYTHON), "manage.py", *args],
+        cwd=CONSOLE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def console(bot, tmp_path_factory) -> Iterator[str]:
+    """The console as scripts/run-console.sh starts it (gunicorn and the worker)."""
+    subprocess.run(["bash", str(ROOT / "scripts" / "setup-console.sh")], check=True)
+    work = tmp_path_factory.mktemp("handoff-console")
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))},
+        "CONSOLE_SECRET_KEY": secrets.token_urlsafe(48),
+        "CONSOLE_DATABASE_URL": f"sqlite:///{work / 'console.db'}",
+        "CONSOLE_TRACKER_DB_URL": f"sqlite:///{bot.work / 'tracker.db'}",
+        "RASA_INTERNAL_URL": bot.api_url,
+        "RASA_JWT_SECRET": bot.env["RASA_JWT_SECRET"],
+        "CONSOLE_INSECURE_COOKIES": "1",  # plain HTTP on the loopback
+        "CONSOLE_STATIC_ROOT": str(work / "static"),
+        "CONSOLE_INGEST_POLL_SECONDS": "0.5",
+        "CONSOLE_ADMIN_PASSWORD": PASSWORD,
+    }
+    console_command("migrate", "--noinput", "-v", "0", env=env)
+    console_command("collectstatic", "--noinput", "-v", "0", env=env)
+    for name, role in (("can.bo.an", "officer"), ("can.bo.binh", "officer")):
+        console_command("create_console_admin", "--username", name, "--role", role, env=env)
+    logs = {name: (work / f"{name}.log").open("w") for name in ("web", "worker")}
+    processes = [
+        subprocess.Popen(
+            [str(CONSOLE_DIR / ".venv" / "bin" / "gunicorn"), "console.wsgi:application",
+             "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=CONSOLE_DIR, env=env, stdout=logs["web"], stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(CONSOLE_PYTHON), "manage.py", "console_worker", "--no-retention"],
+            cwd=CONSOLE_DIR, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+        ),
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/tai-khoan/dang-nhap/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        yield url
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def csrf(session: requests.Session, url: str) -> str:
+    page = session.get(url, timeout=10).text
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def officer(console: str, username: str) -> requests.Session:
+    session = requests.Session()
+    login = f"{console}/tai-khoan/dang-nhap/"
+    answer = session.post(
+        login,
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": csrf(session, login),
+        },
+        timeout=10,
+    )
+    assert answer.ok and "dang-nhap" not in answer.url, answer.text[:500]
+    return session
+
+
+def post(session: requests.Session, console: str, path: str, page: str, **data: str):
+    token = csrf(session, f"{console}{page}")
+    return session.post(f"{console}{path}", data={**data, "csrfmiddlewaretoken": token}, timeout=30)
+
+
+def wait_for(condition, seconds: float, message: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(message)
+
+
+def test_an_officer_takes_over_a_widget_conversation_and_hands_it_back(bot, console):
+    an, binh = officer(console, "can.bo.an"), officer(console, "can.bo.binh")
+    citizen = SocketCitizen(bot.url)
+    try:
+        sender = citizen.request_session({})["session_id"]
+        assert "cán bộ" in citizen.say("cho tôi gặp cán bộ", sender, "cán bộ")
+        asked = time.monotonic()
+
+        def my_ticket():
+            rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]
+            return next((r for r in rows if r["sender_id"] == sender), None)
+
+        ticket = wait_for(my_ticket, 5, "no ticket within 5 s of the request")
+        assert time.monotonic() - asked < 5
+        assert ticket["status"] == "pending" and ticket["channel"] == "socketio"
+        assert ticket["reason"] == "Người dân yêu cầu gặp cán bộ"
+        pk = ticket["id"]
+
+        # claim: the first officer wins, the second is told who has it
+        post(an, console, f"/hang-cho/{pk}/nhan/", "/hang-cho/")
+        lost = post(binh, console, f"/hang-cho/{pk}/nhan/", "/hang-cho/")
+        assert "Cán bộ can.bo.an đã nhận yêu cầu này." in lost.text
+
+        # reply: it reaches the citizen's socket, marked as a staff message
+        before = len(citizen.received)
+        page = post(an, console, f"/hang-cho/{pk}/tra-loi/", f"/hang-cho/{pk}/",
+                    text="Chào anh/chị, tôi là cán bộ An. Anh/chị cần hỗ trợ thủ tục gì ạ?")  # fmt: skip
+        assert "Đã gửi" in page.text and "Chưa gửi được" not in page.text
+        wait_for(
+            lambda: any("cán bộ An" in m.get("text", "") for m in citizen.received[before:]),
+            10,
+            "the staff reply did not reach the citizen's socket",
+        )
+
+        # the citizen answers: the bot stays silent, the officer's live view shows it
+        quiet = citizen.say("tôi muốn hỏi về đăng ký tạm trú", sender, "zzz-none", 2)
+        assert "20.000" not in quiet
+
+        def seen_by_officer():
+            data = an.get(f"{console}/api/hang-cho/{pk}/?after=0", timeout=10).json()
+            kinds = [(m["kind"], m["text"]) for m in data["messages"]]
+            return ("user", "tôi muốn hỏi về đăng ký tạm trú") in kinds and (
+                "staff",
+                "Chào anh/chị, tôi là cán bộ An. Anh/chị cần hỗ trợ thủ tục gì ạ?",
+            ) in kinds
+
+        wait_for(seen_by_officer, 5, "the citizen's answer did not reach the officer's view")
+
+        # hand back with an outcome: the citizen is told, the bot answers again
+        before = len(citizen.received)
+        done = post(an, console, f"/hang-cho/{pk}/ket-thuc/", f"/hang-cho/{pk}/",
+                    outcome="answered")  # fmt: skip
+        assert "Đã kết thúc hỗ trợ" in done.text
+        wait_for(
+            lambda: any(HAND_BACK in m.get("text", "") for m in citizen.received[before:]),
+            10,
+            "the hand-back message did not reach the citizen",
+        )
+        assert bot.tracker(sender)["paused"] is False
+        answer = citizen.say("đăng ký thường trú hết bao nhiêu tiền", sender, "20.000đ", 30)
+        assert "20.000đ" in answer
+        rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]
+        assert all(r["id"] != pk for r in rows)
+    finally:
+        citizen.close()
