@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, close_old_connections, transaction
 
 from console import rasa_api
+from conversations.models import Conversation
 from handoff import models as rules
 from handoff.models import HAND_BACK_TEXT, HandoffError, HandoffTicket, StaffReply
 from tests.helpers import ingest_all
@@ -272,3 +273,14 @@ def test_widget_ids_are_sent_as_rasa_reads_them():
     assert rasa_api.conversation_path("web:abc", "tracker/events") == (
         "/conversations/web:abc/tracker/events"
     )
+
+
+def test_a_rest_conversation_asking_for_a_person_shows_it_cannot_receive(rasa, login):
+    ask_for_person(rasa, "rest-1", channel="rest")
+    ask_for_person(rasa, "web-1")
+    ingest_all()
+    rest = Conversation.objects.get(sender_id="rest-1")
+    web = Conversation.objects.get(sender_id="web-1")
+    client = login("officer")
+    assert 'id="cannot-receive"' in client.get(f"/hoi-thoai/{rest.pk}/").content.decode()
+    assert 'id="cannot-receive"' not in client.get(f"/hoi-thoai/{web.pk}/").content.decode()
