@@ -14,6 +14,8 @@ import re
 import secrets
 import subprocess
 import time
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Dict, Iterator
 
 import pytest
@@ -21,6 +23,8 @@ import requests
 
 from tests.e2e.launcher import ROOT, RunningBot, free_port, launch_bot
 from tests.e2e.socket_citizen import SocketCitizen
+from tests.zalo.fake_zalo import FakeZalo
+from tests.zalo.test_zalo_channel import APP_ID, APP_SECRET, OA_SECRET, event, new_user_id, send
 
 CONSOLE_DIR = ROOT / "console"
 CONSOLE_PYTHON = CONSOLE_DIR / ".venv" / "bin" / "python"
@@ -45,9 +49,14 @@ def console_command(*args: str, env: Dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def console(bot, tmp_path_factory) -> Iterator[str]:
+    with run_console(bot, tmp_path_factory.mktemp("handoff-console")) as url:
+        yield url
+
+
+@contextmanager
+def run_console(bot: RunningBot, work: Path) -> Iterator[str]:
     """The console as scripts/run-console.sh starts it (gunicorn and the worker)."""
     subprocess.run(["bash", str(ROOT / "scripts" / "setup-console.sh")], check=True)
-    work = tmp_path_factory.mktemp("handoff-console")
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))},
@@ -198,3 +207,54 @@ def test_an_officer_takes_over_a_widget_conversation_and_hands_it_back(bot, cons
         assert all(r["id"] != pk for r in rows)
     finally:
         citizen.close()
+
+
+@pytest.fixture(scope="module")
+def zalo(tmp_path_factory, kb_url):
+    """The bot with the Zalo channel against the fake Zalo API, and its console."""
+    work = tmp_path_factory.mktemp("handoff-zalo")
+    with FakeZalo(app_id=APP_ID, app_secret_key=APP_SECRET) as fake:
+        credentials = work / "credentials.yml"
+        credentials.write_text(
+            "bot.channels.rest.ReliableRestInput:\n"
+            "bot.channels.zalo.ZaloInput:\n"
+            f'  app_id: "{APP_ID}"\n'
+            f'  oa_secret_key: "{OA_SECRET}"\n'
+            f'  app_secret_key: "{APP_SECRET}"\n'
+            f'  api_base: "{fake.url}"\n'
+            f'  oauth_base: "{fake.url}"\n'
+            f'  token_db_url: "sqlite:///{work / "zalo-tokens.db"}"\n'
+            f'  initial_access_token: "{fake.initial_access_token}"\n'
+            f'  initial_refresh_token: "{fake.initial_refresh_token}"\n',
+            encoding="utf-8",
+        )
+        (work / "console").mkdir()
+        with (
+            launch_bot(work, kb_url, credentials=credentials) as bot,
+            run_console(bot, work / "console") as url,
+        ):
+            yield bot, fake, url
+
+
+def test_an_officer_answers_a_zalo_citizen_through_the_zalo_api(zalo):
+    bot, fake, console = zalo
+    user = new_user_id()
+    send(bot, event(user, "cho tôi gặp cán bộ"))
+    assert fake.wait_for(lambda: "cán bộ" in fake.texts(user), 60), fake.texts(user)
+    an = officer(console, "can.bo.an")
+
+    def zalo_ticket():
+        rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]
+        return next((r for r in rows if r["channel"] == "zalo"), None)
+
+    pk = wait_for(zalo_ticket, 10, "no ticket for the Zalo conversation")["id"]
+    post(an, console, f"/hang-cho/{pk}/nhan/", "/hang-cho/")
+    page = an.get(f"{console}/hang-cho/{pk}/", timeout=10).text
+    assert "Hạn trả lời trên Zalo" in page and 'maxlength="2000"' in page
+    post(an, console, f"/hang-cho/{pk}/tra-loi/", f"/hang-cho/{pk}/",
+         text="Chào anh/chị, cán bộ An đây.")  # fmt: skip
+    assert fake.wait_for(lambda: "cán bộ An đây" in fake.texts(user), 20), fake.texts(user)
+    post(an, console, f"/hang-cho/{pk}/ket-thuc/", f"/hang-cho/{pk}/", outcome="answered")
+    assert fake.wait_for(lambda: HAND_BACK in fake.texts(user), 20), fake.texts(user)
+    send(bot, event(user, "đăng ký thường trú hết bao nhiêu tiền"))
+    assert fake.wait_for(lambda: "20.000" in fake.texts(user), 60), fake.texts(user)
