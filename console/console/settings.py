@@ -116,6 +116,13 @@ TRACKER_DB_WRITE_URL = env("CONSOLE_TRACKER_DB_WRITE_URL")
 INGEST_BATCH = int(env("CONSOLE_INGEST_BATCH", "1000"))
 INGEST_RESCAN_IDS = int(env("CONSOLE_INGEST_RESCAN_IDS", "2000"))
 INGEST_POLL_SECONDS = float(env("CONSOLE_INGEST_POLL_SECONDS", "1.5"))
+# live handoff: a ticket nobody claims within this many minutes goes back to the bot,
+# and the citizen is given the portal (and the hotline, when set: the bot's own settings)
+HANDOFF_UNCLAIMED_MINUTES = float(env("CONSOLE_HANDOFF_UNCLAIMED_MINUTES", "15"))
+PORTAL_SEARCH_URL = env(
+    "PORTAL_SEARCH_URL", "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
+)
+SUPPORT_HOTLINE = env("SUPPORT_HOTLINE", "")
 
 # --- Rasa's HTTP API (loopback), every call with a short-lived HS256 JWT ------------------
 RASA_INTERNAL_URL = env("RASA_INTERNAL_URL", "http://127.0.0.1:5006").rstrip("/")

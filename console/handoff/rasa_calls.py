@@ -30,7 +30,7 @@ def send_reply(sender_id: str, staff_id: object, staff_name: str, text: str) -> 
     )
 
 
-def hand_back(sender_id: str, staff_id: object) -> None:
+def hand_back(sender_id: str, staff_id: object, text: str = HAND_BACK_TEXT) -> None:
     post_events(
         sender_id,
         staff_id,
@@ -38,6 +38,6 @@ def hand_back(sender_id: str, staff_id: object) -> None:
             {"event": "resume"},
             {"event": "action", "name": "action_listen"},
             {"event": "slot", "name": "handoff_requested", "value": False},
-            {"event": "bot", "text": HAND_BACK_TEXT},
+            {"event": "bot", "text": text},
         ],
     )

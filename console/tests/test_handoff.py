@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
 
 from console import rasa_api
 from conversations.models import Conversation
@@ -284,3 +285,35 @@ def test_a_rest_conversation_asking_for_a_person_shows_it_cannot_receive(rasa, l
     client = login("officer")
     assert 'id="cannot-receive"' in client.get(f"/hoi-thoai/{rest.pk}/").content.decode()
     assert 'id="cannot-receive"' not in client.get(f"/hoi-thoai/{web.pk}/").content.decode()
+
+
+def test_an_unclaimed_ticket_goes_back_to_the_bot_with_an_honest_message(
+    ticket, calls, settings, staff
+):
+    from handoff.sweep import expire_unclaimed
+
+    settings.HANDOFF_UNCLAIMED_MINUTES = 10
+    settings.SUPPORT_HOTLINE = "1900 1234"
+    assert expire_unclaimed() == 0 and calls == []  # not yet
+    later = timezone.now() + timedelta(minutes=11)
+    assert expire_unclaimed(now=later) == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "expired"
+    body = calls[0]["body"]
+    assert body[0] == {"event": "resume"} and body[1]["name"] == "action_listen"
+    assert "chưa có cán bộ" in body[-1]["text"] and "1900 1234" in body[-1]["text"]
+    assert expire_unclaimed(now=later) == 0  # once
+
+
+def test_a_claimed_ticket_never_expires_and_a_refused_hand_back_waits(ticket, settings, staff):
+    from handoff.sweep import expire_unclaimed
+
+    settings.HANDOFF_UNCLAIMED_MINUTES = 10
+    later = timezone.now() + timedelta(minutes=11)
+    assert expire_unclaimed(now=later) == 0  # Rasa refuses in unit tests
+    ticket.refresh_from_db()
+    assert ticket.status == "pending"
+    rules.claim(ticket.pk, staff["officer"])
+    assert expire_unclaimed(now=later) == 0
+    ticket.refresh_from_db()
+    assert ticket.status == "assigned"

@@ -1,0 +1,56 @@
+"""Nobody claimed in time: tell the citizen honestly where to get help, and give the
+conversation back to the bot (never a silent dead end). Run by the worker every pass."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Optional
+
+from django.conf import settings
+from django.utils import timezone
+
+from console import rasa_api
+from handoff import rasa_calls
+from handoff.models import HandoffTicket
+
+log = logging.getLogger(__name__)
+
+
+def no_officer_text() -> str:
+    where = f"gửi câu hỏi qua mục «Hỗ trợ» trên {settings.PORTAL_SEARCH_URL}"
+    if settings.SUPPORT_HOTLINE:
+        where += f" hoặc gọi tổng đài {settings.SUPPORT_HOTLINE}"
+    return (
+        "Xin lỗi anh/chị, hiện chưa có cán bộ trực để trả lời. Anh/chị vui lòng "
+        f"{where}. Trợ lý tiếp tục trả lời anh/chị; anh/chị cứ hỏi tiếp nhé."
+    )
+
+
+def expire_unclaimed(now: Optional[datetime] = None) -> int:
+    """Expire pending tickets older than CONSOLE_HANDOFF_UNCLAIMED_MINUTES (0: never).
+    Each is marked expired first (so a claim at the same moment wins or loses cleanly),
+    then the citizen is told and the bot resumes; if Rasa refuses, it waits again."""
+    minutes = settings.HANDOFF_UNCLAIMED_MINUTES
+    if minutes <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(minutes=minutes)
+    expired = 0
+    for ticket in HandoffTicket.objects.filter(
+        status=HandoffTicket.Status.PENDING, created__lt=cutoff
+    ):
+        taken = HandoffTicket.objects.filter(
+            pk=ticket.pk, status=HandoffTicket.Status.PENDING
+        ).update(status=HandoffTicket.Status.EXPIRED, resolved_at=timezone.now())
+        if not taken:
+            continue  # claimed meanwhile
+        try:
+            rasa_calls.hand_back(ticket.sender_id, "worker", no_officer_text())
+        except rasa_api.RasaError as error:
+            log.warning("handoff: cannot hand ticket %s back yet: %s", ticket.pk, error)
+            HandoffTicket.objects.filter(pk=ticket.pk).update(
+                status=HandoffTicket.Status.PENDING, resolved_at=None
+            )
+            continue
+        expired += 1
+    return expired
