@@ -20,9 +20,11 @@ from typing import Dict, Iterator
 
 import pytest
 import requests
+from selenium.webdriver.support.ui import Select
 
 from tests.e2e.launcher import ROOT, RunningBot, free_port, launch_bot
 from tests.e2e.socket_citizen import SocketCitizen
+from tests.e2e.test_console import Console, browser  # noqa: F401 (a fixture)
 from tests.zalo.fake_zalo import FakeZalo
 from tests.zalo.test_zalo_channel import APP_ID, APP_SECRET, OA_SECRET, event, new_user_id, send
 
@@ -258,3 +260,42 @@ def test_an_officer_answers_a_zalo_citizen_through_the_zalo_api(zalo):
     assert fake.wait_for(lambda: HAND_BACK in fake.texts(user), 20), fake.texts(user)
     send(bot, event(user, "đăng ký thường trú hết bao nhiêu tiền"))
     assert fake.wait_for(lambda: "20.000" in fake.texts(user), 60), fake.texts(user)
+
+
+def test_in_the_browser_the_badge_and_the_live_view_follow_the_citizen(
+    bot,
+    console,
+    browser,  # noqa: F811 (the fixture imported above)
+):
+    page = Console(browser, console)
+    page.login("can.bo.binh")
+    page.open("/hang-cho/")
+    citizen = SocketCitizen(bot.url)
+    try:
+        sender = citizen.request_session({})["session_id"]
+        citizen.say("cho tôi gặp cán bộ", sender, "cán bộ")
+        # the badge and the queue follow by polling (static script, no inline code)
+        page.wait(lambda: page.one("#queue-badge").text.strip() == "1", 10, "no badge")
+        page.wait(lambda: page.css("#queue-rows button.claim"), 10, "no row in the queue")
+        page.one("#queue-rows button.claim").click()
+        page.wait(lambda: page.css("#reply-text"), 10, "no reply box after the claim")
+        page.one("#reply-text").send_keys("Cán bộ Bình xin nghe ạ.")
+        page.one("#reply-form button[type=submit]").click()
+        page.wait(lambda: "Đã gửi" in page.text(), 10, "reply not shown as sent")
+        wait_for(
+            lambda: any("Cán bộ Bình" in m.get("text", "") for m in citizen.received),
+            10,
+            "the reply did not reach the citizen",
+        )
+        citizen.say("cảm ơn cán bộ, tôi hỏi về căn cước", sender, "zzz-none", 1)
+        page.wait(
+            lambda: "tôi hỏi về căn cước" in page.one("#live-messages").text,
+            10,
+            "the citizen's answer did not appear in the live view",
+        )
+        assert page.csp_violations() == []
+        Select(page.one("#outcome")).select_by_value("test")
+        page.one("#close-form button[type=submit]").click()
+        page.wait(lambda: "Đã kết thúc hỗ trợ" in page.text(), 10, "not handed back")
+    finally:
+        citizen.close()
