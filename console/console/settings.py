@@ -123,6 +123,10 @@ PORTAL_SEARCH_URL = env(
     "PORTAL_SEARCH_URL", "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
 )
 SUPPORT_HOTLINE = env("SUPPORT_HOTLINE", "")
+# outside these hours (Vietnam time, "07:30-17:00") on these ISO weekdays ("1-5") a request
+# for a person goes straight back to the bot with the portal and hotline; unset: always open
+HANDOFF_OFFICE_HOURS = env("CONSOLE_HANDOFF_OFFICE_HOURS", "")
+HANDOFF_OFFICE_DAYS = env("CONSOLE_HANDOFF_OFFICE_DAYS", "1-5")
 
 # --- Rasa's HTTP API (loopback), every call with a short-lived HS256 JWT ------------------
 RASA_INTERNAL_URL = env("RASA_INTERNAL_URL", "http://127.0.0.1:5006").rstrip("/")

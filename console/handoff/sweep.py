@@ -17,27 +17,45 @@ from handoff.models import HandoffTicket
 log = logging.getLogger(__name__)
 
 
-def no_officer_text() -> str:
+def in_office_hours(now: datetime) -> bool:
+    """CONSOLE_HANDOFF_OFFICE_HOURS ("07:30-17:00", Vietnam time) on the ISO weekdays of
+    CONSOLE_HANDOFF_OFFICE_DAYS ("1-5"); no hours set: always."""
+    hours = settings.HANDOFF_OFFICE_HOURS
+    if not hours:
+        return True
+    local = timezone.localtime(now)
+    first, last = (int(d) for d in settings.HANDOFF_OFFICE_DAYS.split("-"))
+    if not first <= local.isoweekday() <= last:
+        return False
+    opens, closes = hours.split("-")
+    return opens.strip() <= local.strftime("%H:%M") < closes.strip()
+
+
+def no_officer_text(closed: bool = False) -> str:
     where = f"gửi câu hỏi qua mục «Hỗ trợ» trên {settings.PORTAL_SEARCH_URL}"
     if settings.SUPPORT_HOTLINE:
         where += f" hoặc gọi tổng đài {settings.SUPPORT_HOTLINE}"
+    why = "hiện đã ngoài giờ làm việc của cán bộ" if closed else "hiện chưa có cán bộ trực"
     return (
-        "Xin lỗi anh/chị, hiện chưa có cán bộ trực để trả lời. Anh/chị vui lòng "
+        f"Xin lỗi anh/chị, {why} để trả lời. Anh/chị vui lòng "
         f"{where}. Trợ lý tiếp tục trả lời anh/chị; anh/chị cứ hỏi tiếp nhé."
     )
 
 
 def expire_unclaimed(now: Optional[datetime] = None) -> int:
-    """Expire pending tickets older than CONSOLE_HANDOFF_UNCLAIMED_MINUTES (0: never).
+    """Expire pending tickets older than CONSOLE_HANDOFF_UNCLAIMED_MINUTES (0: never), and
+    every pending ticket outside office hours.
     Each is marked expired first (so a claim at the same moment wins or loses cleanly),
     then the citizen is told and the bot resumes; if Rasa refuses, it waits again."""
+    now = now or timezone.now()
+    closed = not in_office_hours(now)
     minutes = settings.HANDOFF_UNCLAIMED_MINUTES
-    if minutes <= 0:
+    if minutes <= 0 and not closed:
         return 0
-    cutoff = (now or timezone.now()) - timedelta(minutes=minutes)
+    cutoff = now if closed else now - timedelta(minutes=minutes)
     expired = 0
     for ticket in HandoffTicket.objects.filter(
-        status=HandoffTicket.Status.PENDING, created__lt=cutoff
+        status=HandoffTicket.Status.PENDING, created__lte=cutoff
     ):
         taken = HandoffTicket.objects.filter(
             pk=ticket.pk, status=HandoffTicket.Status.PENDING
@@ -45,7 +63,7 @@ def expire_unclaimed(now: Optional[datetime] = None) -> int:
         if not taken:
             continue  # claimed meanwhile
         try:
-            rasa_calls.hand_back(ticket.sender_id, "worker", no_officer_text())
+            rasa_calls.hand_back(ticket.sender_id, "worker", no_officer_text(closed))
         except rasa_api.RasaError as error:
             log.warning("handoff: cannot hand ticket %s back yet: %s", ticket.pk, error)
             HandoffTicket.objects.filter(pk=ticket.pk).update(

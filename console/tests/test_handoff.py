@@ -317,3 +317,22 @@ def test_a_claimed_ticket_never_expires_and_a_refused_hand_back_waits(ticket, se
     assert expire_unclaimed(now=later) == 0
     ticket.refresh_from_db()
     assert ticket.status == "assigned"
+
+
+def test_outside_office_hours_a_request_goes_straight_back_to_the_bot(ticket, calls, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from handoff.sweep import expire_unclaimed, in_office_hours
+
+    settings.HANDOFF_OFFICE_HOURS = "07:30-17:00"
+    settings.HANDOFF_OFFICE_DAYS = "1-5"
+    vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
+    monday_morning = datetime(2026, 12, 7, 9, 0, tzinfo=vietnam)
+    assert in_office_hours(monday_morning)
+    assert not in_office_hours(datetime(2026, 12, 7, 17, 30, tzinfo=vietnam))
+    assert not in_office_hours(datetime(2026, 12, 6, 9, 0, tzinfo=vietnam))  # Sunday
+    ticket.created = datetime(2026, 12, 7, 18, 0, tzinfo=vietnam)
+    ticket.save()
+    assert expire_unclaimed(now=datetime(2026, 12, 7, 18, 0, 2, tzinfo=vietnam)) == 1
+    assert "ngoài giờ làm việc" in calls[0]["body"][-1]["text"]
