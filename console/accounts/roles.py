@@ -41,7 +41,14 @@ ROLE_PERMISSIONS: Dict[str, List[str]] = {
     OFFICER: _OFFICER,
     REVIEWER: _REVIEWER,
     SUPERVISOR: _SUPERVISOR,
-    ADMIN: [*_SUPERVISOR, *USER_ADMIN, "review.change_tag", "review.add_tag", "review.view_tag"],
+    ADMIN: [
+        *_SUPERVISOR,
+        *USER_ADMIN,
+        "review.change_tag",
+        "review.add_tag",
+        "review.view_tag",
+        *(f"handoff.{a}_cannedreply" for a in ("add", "change", "delete", "view")),
+    ],
 }
 
 

@@ -234,3 +234,27 @@ class StaffReply(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class CannedReply(models.Model):
+    """A reply officers can insert (and edit before sending), for one procedure or any."""
+
+    procedure = models.CharField(max_length=128, blank=True, db_index=True)
+    title = models.CharField(max_length=80)
+    text = models.TextField(max_length=MAX_REPLY_CHARS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["procedure", "title"]
+        verbose_name = "câu trả lời mẫu"
+        verbose_name_plural = "câu trả lời mẫu"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def for_procedure(cls, procedure: str) -> models.QuerySet:
+        return cls.objects.filter(Q(procedure="") | Q(procedure=procedure))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("hang-cho/<int:pk>/tra-loi/", views.reply, name="reply"),
     path("hang-cho/<int:pk>/ket-thuc/", views.close, name="close"),
     path("hang-cho/<int:pk>/giao-lai/", views.reassign, name="reassign"),
+    path("hang-cho/<int:pk>/luu-mau/", views.save_canned, name="save_canned"),
 ]

@@ -19,7 +19,7 @@ from console import rasa_api
 from conversations.models import Event
 from handoff import models as rules
 from handoff import rasa_calls
-from handoff.models import HandoffError, HandoffTicket, StaffReply
+from handoff.models import CannedReply, HandoffError, HandoffTicket, StaffReply
 
 LAST_MESSAGES = 3
 MESSAGE_KINDS = (Event.Kind.USER, Event.Kind.BOT, Event.Kind.STAFF)
@@ -111,6 +111,9 @@ def _ticket_context(request: HttpRequest, ticket: HandoffTicket) -> Dict[str, An
         "max_chars": rules.MAX_REPLY_CHARS,
         "outcomes": HandoffTicket.Outcome.choices,
         "supervises": _supervises(request),
+        "canned": CannedReply.for_procedure(
+            ticket.conversation.procedure if ticket.conversation else ""
+        ),
         "officers": get_user_model()
         .objects.filter(groups__permissions__codename="handle_ticket", is_active=True)
         .distinct()
@@ -218,4 +221,22 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("handoff:ticket", pk=pk)
     record(request, "reassign_ticket", found.conversation, to=to_user.get_username())
+    return redirect("handoff:ticket", pk=pk)
+
+
+@require_POST
+@requires(roles.HANDLE_HANDOFF)
+def save_canned(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep a reply as a canned one for this conversation's procedure."""
+    found = _ticket(request, pk)
+    title = " ".join(request.POST.get("title", "").split())[:80]
+    text = request.POST.get("text", "").strip()[: rules.MAX_REPLY_CHARS]
+    if title and text:
+        CannedReply.objects.create(
+            procedure=found.conversation.procedure if found.conversation else "",
+            title=title,
+            text=text,
+            created_by=request.user,
+        )
+        messages.success(request, f"Đã lưu câu trả lời mẫu «{title}».")
     return redirect("handoff:ticket", pk=pk)

@@ -336,3 +336,16 @@ def test_outside_office_hours_a_request_goes_straight_back_to_the_bot(ticket, ca
     ticket.save()
     assert expire_unclaimed(now=datetime(2026, 12, 7, 18, 0, 2, tzinfo=vietnam)) == 1
     assert "ngoài giờ làm việc" in calls[0]["body"][-1]["text"]
+
+
+def test_canned_replies_are_saved_and_offered_for_the_procedure(login, ticket, staff):
+    from handoff.models import CannedReply
+
+    CannedReply.objects.create(procedure="passport", title="Hộ chiếu", text="Xem mục hộ chiếu")
+    client = login("officer")
+    client.post(f"/hang-cho/{ticket.pk}/nhan/")
+    client.post(f"/hang-cho/{ticket.pk}/luu-mau/", {"title": "Chào", "text": "Chào anh/chị <b>"})
+    page = client.get(f"/hang-cho/{ticket.pk}/").content.decode()
+    assert 'data-text="Chào anh/chị &lt;b&gt;"' in page  # escaped, inserted by handoff.js
+    assert "Hộ chiếu" not in page  # another procedure's reply is not offered
+    assert CannedReply.objects.get(title="Chào").created_by == staff["officer"]

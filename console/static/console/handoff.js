@@ -73,6 +73,13 @@
   }
 
   function tick() { pollQueue(); pollTicket(); }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".insert-canned") : null;
+    var box = document.getElementById("reply-text");
+    if (!button || !box) { return; }
+    box.value = (box.value ? box.value + "\n" : "") + button.getAttribute("data-text");
+    box.focus();  // the officer edits it before sending
+  });
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     window.setInterval(tick, PERIOD);
