@@ -119,6 +119,8 @@ INGEST_POLL_SECONDS = float(env("CONSOLE_INGEST_POLL_SECONDS", "1.5"))
 # live handoff: a ticket nobody claims within this many minutes goes back to the bot,
 # and the citizen is given the portal (and the hotline, when set: the bot's own settings)
 HANDOFF_UNCLAIMED_MINUTES = float(env("CONSOLE_HANDOFF_UNCLAIMED_MINUTES", "15"))
+# a claim whose officer's console has not polled this long goes back to the queue
+HANDOFF_IDLE_RELEASE_MINUTES = float(env("CONSOLE_HANDOFF_IDLE_RELEASE_MINUTES", "2"))
 PORTAL_SEARCH_URL = env(
     "PORTAL_SEARCH_URL", "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
 )

@@ -54,6 +54,7 @@ class HandoffTicket(models.Model):
     reason = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)  # last (re)entered the queue
     pause_event_id = models.BigIntegerField(null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,6 +64,8 @@ class HandoffTicket(models.Model):
         related_name="handoff_tickets",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # the claiming officer's console last polled (queue or ticket page): presence
+    officer_seen = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
 
@@ -169,8 +172,9 @@ def open_ticket(conversation: Conversation, pause_event_id: Optional[int] = None
 
 def claim(ticket_id: int, user: Any) -> HandoffTicket:
     """One atomic UPDATE … WHERE status='pending': of two officers, exactly one wins."""
+    now = timezone.now()
     won = HandoffTicket.objects.filter(pk=ticket_id, status=HandoffTicket.Status.PENDING).update(
-        status=HandoffTicket.Status.ASSIGNED, claimed_by=user, claimed_at=timezone.now()
+        status=HandoffTicket.Status.ASSIGNED, claimed_by=user, claimed_at=now, officer_seen=now
     )
     ticket = HandoffTicket.objects.select_related("claimed_by").get(pk=ticket_id)
     if not won and ticket.claimed_by_id != user.pk:
@@ -184,7 +188,18 @@ def release(tickets: Iterable[HandoffTicket] | models.QuerySet) -> int:
     if not isinstance(tickets, models.QuerySet):
         tickets = HandoffTicket.objects.filter(pk__in=[t.pk for t in tickets])
     return tickets.filter(status=HandoffTicket.Status.ASSIGNED).update(
-        status=HandoffTicket.Status.PENDING, claimed_by=None, claimed_at=None
+        status=HandoffTicket.Status.PENDING,
+        claimed_by=None,
+        claimed_at=None,
+        officer_seen=None,
+        queued_at=timezone.now(),
+    )
+
+
+def seen(user: Any) -> None:
+    """The officer's console is open: their claims stay theirs."""
+    HandoffTicket.objects.filter(status=HandoffTicket.Status.ASSIGNED, claimed_by=user).update(
+        officer_seen=timezone.now()
     )
 
 
@@ -194,8 +209,9 @@ def release_claims_on_logout(sender: Any, request: Any, user: Any, **_: Any) -> 
 
 
 def reassign(ticket_id: int, to_user: Any) -> HandoffTicket:
+    now = timezone.now()
     changed = HandoffTicket.objects.filter(pk=ticket_id, status__in=HandoffTicket.OPEN).update(
-        status=HandoffTicket.Status.ASSIGNED, claimed_by=to_user, claimed_at=timezone.now()
+        status=HandoffTicket.Status.ASSIGNED, claimed_by=to_user, claimed_at=now, officer_seen=now
     )
     if not changed:
         raise HandoffError("Yêu cầu này đã kết thúc.")

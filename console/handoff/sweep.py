@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from console import rasa_api
 from handoff import rasa_calls
-from handoff.models import HandoffTicket
+from handoff.models import HandoffTicket, release
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def expire_unclaimed(now: Optional[datetime] = None) -> int:
     cutoff = now if closed else now - timedelta(minutes=minutes)
     expired = 0
     for ticket in HandoffTicket.objects.filter(
-        status=HandoffTicket.Status.PENDING, created__lte=cutoff
+        status=HandoffTicket.Status.PENDING, queued_at__lte=cutoff
     ):
         taken = HandoffTicket.objects.filter(
             pk=ticket.pk, status=HandoffTicket.Status.PENDING
@@ -72,3 +72,16 @@ def expire_unclaimed(now: Optional[datetime] = None) -> int:
             continue
         expired += 1
     return expired
+
+
+def release_idle_claims(now: Optional[datetime] = None) -> int:
+    """Claims of officers whose console has not polled for
+    CONSOLE_HANDOFF_IDLE_RELEASE_MINUTES (a closed tab, a lost connection) go back to the
+    queue."""
+    minutes = settings.HANDOFF_IDLE_RELEASE_MINUTES
+    if minutes <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(minutes=minutes)
+    return release(
+        HandoffTicket.objects.filter(status=HandoffTicket.Status.ASSIGNED, officer_seen__lt=cutoff)
+    )

@@ -91,6 +91,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(roles.HANDLE_HANDOFF)
 def queue_json(request: HttpRequest) -> JsonResponse:
+    rules.seen(request.user)
     rows = [_row(t, request.user) for t in _visible(request)]
     pending = sum(1 for r in rows if r["status"] == HandoffTicket.Status.PENDING)
     return JsonResponse({"pending": pending, "tickets": rows})

@@ -19,7 +19,7 @@ from django.db import close_old_connections, connection
 
 from conversations import tracker
 from conversations.ingest import Ingest
-from handoff.sweep import expire_unclaimed
+from handoff.sweep import expire_unclaimed, release_idle_claims
 
 log = logging.getLogger("console.worker")
 DAY = 24 * 3600  # retention and statistics, once a day
@@ -59,6 +59,9 @@ class Command(BaseCommand):
                     count = ingest.run_until_idle()
                     if count:
                         log.info("worker: %d events ingested", count)
+                    released = release_idle_claims()
+                    if released:
+                        log.info("worker: %d claims of idle officers released", released)
                     expired = expire_unclaimed()
                     if expired:
                         log.info("worker: %d unclaimed handoffs given back to the bot", expired)
