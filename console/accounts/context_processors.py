@@ -22,6 +22,7 @@ def roles(request: HttpRequest) -> Dict[str, Any]:
             "story": user.has_perm(role_table.SAVE_STORY),
             "mark": user.has_perm(role_table.MARK_CONVERSATIONS),
             "review": user.has_perm(role_table.REVIEW),
+            "handoff": user.has_perm(role_table.HANDLE_HANDOFF),
             "admin": user.is_staff,
         },
         "role_names": [role_table.ROLE_LABELS[r] for r in role_table.roles_of(user)],

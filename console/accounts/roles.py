@@ -26,10 +26,12 @@ EXPORT_CORRECTIONS = "review.export_corrections"
 SAVE_STORY = "review.add_savedstory"
 VIEW_DASHBOARD = "dashboard.view_dashboard"
 VIEW_AUDIT = "audit.view_auditentry"
+HANDLE_HANDOFF = "handoff.handle_ticket"  # queue, claim, reply, hand back
+REASSIGN_HANDOFF = "handoff.reassign_ticket"  # see every ticket, give it to another officer
 
-_OFFICER = [VIEW_CONVERSATIONS, REVIEW]
+_OFFICER = [VIEW_CONVERSATIONS, REVIEW, HANDLE_HANDOFF]
 _REVIEWER = [*_OFFICER, PROPOSE_CORRECTION, ACCEPT_CORRECTION, EXPORT_CORRECTIONS, SAVE_STORY]
-_SUPERVISOR = [*_REVIEWER, MARK_CONVERSATIONS, VIEW_DASHBOARD, VIEW_AUDIT]
+_SUPERVISOR = [*_REVIEWER, MARK_CONVERSATIONS, VIEW_DASHBOARD, VIEW_AUDIT, REASSIGN_HANDOFF]
 USER_ADMIN = [
     f"auth.{action}_{model}"
     for model in ("user", "group")
@@ -39,7 +41,14 @@ ROLE_PERMISSIONS: Dict[str, List[str]] = {
     OFFICER: _OFFICER,
     REVIEWER: _REVIEWER,
     SUPERVISOR: _SUPERVISOR,
-    ADMIN: [*_SUPERVISOR, *USER_ADMIN, "review.change_tag", "review.add_tag", "review.view_tag"],
+    ADMIN: [
+        *_SUPERVISOR,
+        *USER_ADMIN,
+        "review.change_tag",
+        "review.add_tag",
+        "review.view_tag",
+        *(f"handoff.{a}_cannedreply" for a in ("add", "change", "delete", "view")),
+    ],
 }
 
 

@@ -53,4 +53,7 @@ def request(
 
 
 def conversation_path(sender_id: str, tail: str) -> str:
-    return f"/conversations/{quote(sender_id, safe='')}/{tail}"
+    """Rasa 3.6 (Sanic 21.12) does not decode its path parameters: "web%3Aabc" would name
+    a new conversation, not "web:abc". So ':' and '@', valid in a path segment, go as
+    they are (widget ids are "web:<token>")."""
+    return f"/conversations/{quote(sender_id, safe=':@')}/{tail}"

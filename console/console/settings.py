@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "conversations",
     "review",
     "dashboard",
+    "handoff",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,19 @@ TRACKER_DB_WRITE_URL = env("CONSOLE_TRACKER_DB_WRITE_URL")
 INGEST_BATCH = int(env("CONSOLE_INGEST_BATCH", "1000"))
 INGEST_RESCAN_IDS = int(env("CONSOLE_INGEST_RESCAN_IDS", "2000"))
 INGEST_POLL_SECONDS = float(env("CONSOLE_INGEST_POLL_SECONDS", "1.5"))
+# live handoff: a ticket nobody claims within this many minutes goes back to the bot,
+# and the citizen is given the portal (and the hotline, when set: the bot's own settings)
+HANDOFF_UNCLAIMED_MINUTES = float(env("CONSOLE_HANDOFF_UNCLAIMED_MINUTES", "15"))
+# a claim whose officer's console has not polled this long goes back to the queue
+HANDOFF_IDLE_RELEASE_MINUTES = float(env("CONSOLE_HANDOFF_IDLE_RELEASE_MINUTES", "2"))
+PORTAL_SEARCH_URL = env(
+    "PORTAL_SEARCH_URL", "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
+)
+SUPPORT_HOTLINE = env("SUPPORT_HOTLINE", "")
+# outside these hours (Vietnam time, "07:30-17:00") on these ISO weekdays ("1-5") a request
+# for a person goes straight back to the bot with the portal and hotline; unset: always open
+HANDOFF_OFFICE_HOURS = env("CONSOLE_HANDOFF_OFFICE_HOURS", "")
+HANDOFF_OFFICE_DAYS = env("CONSOLE_HANDOFF_OFFICE_DAYS", "1-5")
 
 # --- Rasa's HTTP API (loopback), every call with a short-lived HS256 JWT ------------------
 RASA_INTERNAL_URL = env("RASA_INTERNAL_URL", "http://127.0.0.1:5006").rstrip("/")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("dashboard.urls")),
     path("", include("audit.urls")),
+    path("", include("handoff.urls")),
 ]

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from conversations.models import Conversation, Event, IngestState, SearchDocument
 from conversations.tracker import TrackerRow, TrackerStore
+from handoff.models import open_ticket
 
 log = logging.getLogger(__name__)
 STATE = "tracker"
@@ -100,6 +101,7 @@ class Ingest:
         )
         batch = _Batch()
         events: List[Event] = []
+        pauses: Dict[int, int] = {}  # conversation pk -> its latest pause event id
         for row in rows:
             if row.id in existing:
                 continue
@@ -114,11 +116,17 @@ class Ingest:
             conversation.apply(event)
             if event.kind in SEARCHED_KINDS and event.text_norm:
                 batch.search_text[conversation.pk].append(event.text_norm)
+            if event.kind == Event.Kind.PAUSE:
+                pauses[conversation.pk] = max(event.id, pauses.get(conversation.pk, 0))
             events.append(event)
         Event.objects.bulk_create(events, batch_size=500)
         for conversation in batch.conversations.values():
             conversation.save()
         self._index(batch.search_text)
+        for pk, pause_id in pauses.items():
+            conversation = batch.conversations[pk]
+            if conversation.paused and conversation.handoff_requested:
+                open_ticket(conversation, pause_id)
         return {e.id for e in events}
 
     def _conversation_for(self, batch: _Batch, sender: str, event: Event) -> Conversation:

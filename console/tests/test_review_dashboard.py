@@ -197,7 +197,7 @@ def test_saving_a_story_asks_rasa_with_a_short_jwt_and_trims_the_waiting_part(
     assert response.status_code == 302
 
     path, authorization = rasa_api_server.seen[0]
-    assert path.startswith("/conversations/web%3As%2F1/story?all_sessions=true&until=")
+    assert path.startswith("/conversations/web:s%2F1/story?all_sessions=true&until=")
     claims = jwt.decode(authorization.removeprefix("Bearer "), "s3cret", algorithms=["HS256"])
     assert claims["user"] == {"username": f"console:{staff['reviewer'].pk}", "role": "admin"}
     assert 0 < claims["exp"] - time.time() <= 60

@@ -19,6 +19,7 @@ from django.db import close_old_connections, connection
 
 from conversations import tracker
 from conversations.ingest import Ingest
+from handoff.sweep import expire_unclaimed, release_idle_claims
 
 log = logging.getLogger("console.worker")
 DAY = 24 * 3600  # retention and statistics, once a day
@@ -58,6 +59,12 @@ class Command(BaseCommand):
                     count = ingest.run_until_idle()
                     if count:
                         log.info("worker: %d events ingested", count)
+                    released = release_idle_claims()
+                    if released:
+                        log.info("worker: %d claims of idle officers released", released)
+                    expired = expire_unclaimed()
+                    if expired:
+                        log.info("worker: %d unclaimed handoffs given back to the bot", expired)
                     failing = ""
                 except Exception as error:  # the tracker may not exist yet: keep waiting
                     if str(error) != failing:  # said once, not every poll
