@@ -126,7 +126,12 @@ def _mask_numbers(text: str) -> str:
         label: Optional[str]
         if glued and fold(glued) not in _LABELS:
             # a code, not a number: passport "C1234567"; dossier "G22.99-260915-0012"
-            whole_token = run.isdigit() and not text[end : end + 1].isalnum()
+            token_start = start - len(glued)
+            whole_token = (
+                run.isdigit()
+                and not text[end : end + 1].isalnum()
+                and not (token_start and text[token_start - 1].isalnum())
+            )
             is_passport = len(glued) <= 2 and len(digits) in (7, 8) and whole_token
             label = PASSPORT if is_passport else None
         elif _is_amount(run, digits, text[end : end + 8]):

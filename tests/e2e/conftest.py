@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Callable
 
 import pytest
 import requests
 
+from tests.e2e.conversation_sets import letters
 from tests.e2e.launcher import RunningBot, launch_bot
 
 
@@ -22,7 +22,7 @@ Say = Callable[[str], list]
 
 def rest_conversation(url: str) -> Say:
     """A new conversation: `say(text)` returns the bot's messages."""
-    sender = f"test-{uuid.uuid4().hex[:10]}"
+    sender = f"test-{letters(10)}"
 
     def say(text: str) -> list:
         response = requests.post(

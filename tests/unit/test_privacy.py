@@ -58,6 +58,7 @@ def test_du_lieu_ca_nhan_bi_che(text, hidden):
         "tra cứu hồ sơ G22.99-260915-0012",
         "tổng đài 1900 1234",
         "https://vanban.chinhphu.vn/?pageid=27160&docid=219230",
+        "test-4c28788499",  # a hex id whose tail looks like a passport number
     ],
 )
 def test_so_tien_ngay_thang_ma_thu_tuc_ma_ho_so_giu_nguyen(text):
