@@ -33,6 +33,7 @@
     restartHint: "Xóa lịch sử trò chuyện trên máy này và bắt đầu cuộc trò chuyện mới",
     you: "Anh/chị: ",
     bot: "Trợ lý: ",
+    staff: "Cán bộ hỗ trợ",
     typing: "Trợ lý đang trả lời…",
     replies: "Các lựa chọn trả lời",
     connecting: "Đang kết nối…",
@@ -85,7 +86,8 @@
   if (session && !(Date.now() - Number(load("seen", 0)) < HISTORY_MS)) forget();
   var history = session ? load("history:" + session.session_id, []) : [];
   history = (Array.isArray(history) ? history : []).filter(function (e) {
-    return e && typeof e.text === "string" && (e.from === "user" || e.from === "bot");
+    return e && typeof e.text === "string" &&
+      (e.from === "user" || e.from === "bot" || e.from === "staff");
   });
 
   // ---- DOM helpers: elements, attributes and text only, never HTML strings ----
@@ -181,8 +183,14 @@
   }
   function render(entry) {
     var mine = entry.from === "user";
-    var bubble = el("div", { "class": "tldvc-msg " + (mine ? "tldvc-user" : "tldvc-bot") }, [
-      el("span", { "class": "tldvc-sr" }, [mine ? T.you : T.bot])
+    var staff = entry.from === "staff";
+    // a person's message (sent by a support officer from the console), named as such
+    var who = staff ? (entry.staff || T.staff) : "";
+    var bubble = el("div", {
+      "class": "tldvc-msg " + (mine ? "tldvc-user" : "tldvc-bot") + (staff ? " tldvc-staff" : "")
+    }, [
+      staff ? el("span", { "class": "tldvc-who" }, [who]) :
+        el("span", { "class": "tldvc-sr" }, [mine ? T.you : T.bot])
     ]);
     if (mine) bubble.appendChild(document.createTextNode(entry.text));
     else richText(bubble, entry.text || "");
@@ -312,7 +320,9 @@
     } else if (name === "bot_uttered" && data && typeof data === "object") {
       setTyping(false);
       var att = data.attachment && data.attachment.payload;
-      var entry = { from: "bot", text: typeof data.text === "string" ? data.text : "" };
+      var entry = { from: data.from === "staff" ? "staff" : "bot",
+        text: typeof data.text === "string" ? data.text : "" };
+      if (entry.from === "staff" && typeof data.staff === "string") entry.staff = data.staff;
       var buttons = buttonsOf(data);
       if (buttons.length) entry.buttons = buttons;
       if (att && typeof att.src === "string") entry.link = att.src;

@@ -4,8 +4,8 @@ A message longer than the limit, or one more than a citizen can type in a minute
 polite answer without reaching NLU. When a turn sends nothing at all (the action server
 is down, an action raised, the database is unreachable), the citizen gets a polite
 apology instead of silence; when the conversation is paused for a staff member, a note
-that the message reached them. Each channel passes Rasa's message handler through
-`answering_every_message`.
+that the message reached them, until the officer has replied: then the bot is silent.
+Each channel passes Rasa's message handler through `answering_every_message`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, List, Optional
 
 from rasa.core.actions.action import ActionSessionStart
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.shared.core.events import ConversationPaused, UserUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from sanic import Sanic
 
 from bot.channels.senders import can_receive_pushed_messages
@@ -58,15 +58,24 @@ def refusal_for(message: UserMessage) -> Optional[str]:
     return None
 
 
-async def is_paused(sender_id: str) -> bool:
-    """Is this conversation handed to staff (paused)? False when it cannot be told."""
+async def waiting_note(sender_id: str) -> Optional[str]:
+    """What to say when a turn says nothing: None when the conversation is not with staff
+    (then the apology); the "received for staff" note until an officer has replied; ""
+    once one has, so the bot stays silent while the officer has the conversation."""
     try:
         agent = Sanic.get_app().ctx.agent
         tracker = await agent.tracker_store.retrieve(sender_id)
-        return bool(tracker and tracker.is_paused())
     except Exception:
         logger.debug("could not read the tracker of %s", sender_id, exc_info=True)
-        return False
+        return None
+    if tracker is None or not tracker.is_paused():
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            break
+        if isinstance(event, BotUttered) and (event.metadata or {}).get("source") == "staff":
+            return ""
+    return WAITING_FOR_STAFF
 
 
 async def kept_for_staff(message: UserMessage) -> bool:
@@ -139,13 +148,13 @@ def answering_every_message(on_new_message: Handler) -> Handler:
             logger.exception("processing a message failed")
         if sent:
             return
-        paused = await is_paused(message.sender_id)
-        if not paused:
+        note = await waiting_note(message.sender_id)
+        if note is None:
             logger.warning("no answer produced; sending the apology")
+        if note == "":
+            return
         try:
-            await message.output_channel.send_text_message(
-                message.sender_id, WAITING_FOR_STAFF if paused else NO_ANSWER
-            )
+            await message.output_channel.send_text_message(message.sender_id, note or NO_ANSWER)
         except Exception:
             logger.exception("could not send the fallback answer to %s", message.sender_id)
 

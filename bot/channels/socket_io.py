@@ -74,6 +74,18 @@ class WidgetSession:
         return cls(session_id, token)
 
 
+class WidgetOutput(SocketIOOutput):
+    """Rasa's socket.io output; a staff member's message (event metadata `source: staff`,
+    sent by the console) is marked so the widget shows it as coming from a person."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if kwargs.get("source") != "staff":
+            return await super().send_text_message(recipient_id, text, **kwargs)
+        staff = str(kwargs.get("staff") or "")[:80]
+        message = {"text": text.strip(), "from": "staff", "staff": staff}
+        await self._send_message(recipient_id, message)
+
+
 class ReliableSocketIOInput(InputChannel):
     """socket.io for the widget; see the module docstring for what it adds to Rasa's."""
 
@@ -104,7 +116,7 @@ class ReliableSocketIOInput(InputChannel):
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """How messages pushed from outside a turn (a staff reply) reach the widget."""
-        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return WidgetOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = answering_every_message(on_new_message)
@@ -115,7 +127,7 @@ class ReliableSocketIOInput(InputChannel):
         )
         self.sio = sio
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
-        output = SocketIOOutput(sio, self.bot_message_evt)
+        output = WidgetOutput(sio, self.bot_message_evt)
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
