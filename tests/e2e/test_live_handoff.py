@@ -16,7 +16,7 @@ import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Iterator
 
 import pytest
 import requests
@@ -24,13 +24,17 @@ from selenium.webdriver.support.ui import Select
 
 from tests.e2e.launcher import ROOT, RunningBot, free_port, launch_bot
 from tests.e2e.socket_citizen import SocketCitizen
-from tests.e2e.test_console import Console, browser  # noqa: F401 (a fixture)
+from tests.e2e.test_console import (  # noqa: F401 (browser is a fixture)
+    CONSOLE_DIR,
+    CONSOLE_PYTHON,
+    PASSWORD,
+    Console,
+    browser,
+    console_command,
+)
 from tests.zalo.fake_zalo import FakeZalo
 from tests.zalo.test_zalo_channel import APP_ID, APP_SECRET, OA_SECRET, event, new_user_id, send
 
-CONSOLE_DIR = ROOT / "console"
-CONSOLE_PYTHON = CONSOLE_DIR / ".venv" / "bin" / "python"
-PASSWORD = "mật khẩu kiểm thử đủ dài 2026"
 HAND_BACK = "Cán bộ đã kết thúc hỗ trợ"
 
 
@@ -38,15 +42,6 @@ HAND_BACK = "Cán bộ đã kết thúc hỗ trợ"
 def bot(tmp_path_factory, kb_url) -> Iterator[RunningBot]:
     with launch_bot(tmp_path_factory.mktemp("handoff-bot"), kb_url) as b:
         yield b
-
-
-def console_command(*args: str, env: Dict[str, str]) -> str:
-    done = subprocess.run(
-        [str(CONSOLE_PYTHON), "manage.py", *args],
-        cwd=CONSOLE_DIR, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
