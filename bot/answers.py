@@ -316,6 +316,26 @@ def _no_fee_on(procedure: Procedure, fee_day: FeeDay) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def journey_lines(procedure: Procedure) -> list[str]:
+    """A "liên thông" bundle as one journey: filed once, each part's result and who
+    gives it. Empty for an ordinary procedure."""
+    if not procedure.is_bundle:
+        return []
+    lines = ["Đây là thủ tục liên thông: anh/chị nộp một lần, nhận về:"]
+    for number, part in enumerate(procedure.parts, start=1):
+        line = f"{number}. {part.name}"
+        if part.agency:
+            line += f" ({part.agency})"
+        if part.result:
+            line += f": {part.result}"
+        if part.note:
+            line += f" — {part.note}"
+        if not part.verified:
+            line += " [chưa xác minh]"
+        lines.append(line)
+    return lines
+
+
 def documents_answer(procedure: Procedure) -> str:
     if not procedure.documents:
         return (
@@ -335,7 +355,8 @@ def documents_answer(procedure: Procedure) -> str:
         if not document.verified:
             line += " [chưa xác minh]"
         lines.append(line)
-    lines.append(sources_line(procedure.documents))
+    lines += journey_lines(procedure)
+    lines.append(sources_line([*procedure.documents, *procedure.parts]))
     return "\n".join(lines)
 
 
@@ -361,7 +382,8 @@ def agency_answer(procedure: Procedure) -> str:
     ]
     if procedure.portal_url and procedure.online != "none":
         lines.append(f"Nộp trực tuyến tại: {procedure.portal_url}")
-    lines.append(sources_line([procedure]))
+    lines += journey_lines(procedure)
+    lines.append(sources_line([procedure, *procedure.parts]))
     return "\n".join(lines)
 
 
@@ -490,8 +512,11 @@ def filing_answer(procedure: Procedure, steps: Optional[Guide]) -> str:
     lines = [f"Nộp «{procedure.name}» trực tuyến: {level}."]
     if steps is not None:
         lines += [f"{number}. {step}" for number, step in enumerate(steps.steps, start=1)]
+    if procedure.is_bundle:
+        lines += [f"• {step}" for step in procedure.steps]
+        lines += journey_lines(procedure)
     lines.append(f"Trang thủ tục: {portal_of(procedure)}")
-    lines.append(sources_line([procedure, *([steps] if steps else [])]))
+    lines.append(sources_line([procedure, *procedure.parts, *([steps] if steps else [])]))
     return "\n".join(lines)
 
 
@@ -517,8 +542,11 @@ def checklist_answer(procedure: Procedure, fee_day: FeeDay) -> str:
     if procedure.processing_time:
         lines.append(f"⏱ Thời hạn: {procedure.processing_time}")
     lines.append(f"🌐 {ONLINE_LEVEL.get(procedure.online, ONLINE_LEVEL['none']).capitalize()}")
+    lines += journey_lines(procedure)
     lines.append(f"🔗 {portal_of(procedure)}")
-    lines.append(sources_line([procedure, *procedure.documents, *_shown_facts(fee_day)]))
+    lines.append(
+        sources_line([procedure, *procedure.documents, *procedure.parts, *_shown_facts(fee_day)])
+    )
     return "\n".join(lines)
 
 

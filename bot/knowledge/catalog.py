@@ -31,6 +31,7 @@ from bot.knowledge.models import (
     GuideRow,
     LoadRecord,
     NotCoveredRow,
+    PartRow,
     ProcedureRow,
     SourceRow,
 )
@@ -43,6 +44,21 @@ class Document:
     form: Optional[str]
     copy: str
     quantity: int
+    note: Optional[str]
+    source: Source
+    verified: bool
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class Part:
+    """A procedure joined in a "liên thông" bundle: the citizen files the bundle once and
+    gets each part's result back."""
+
+    name: str
+    key: Optional[str]  # our procedure's key, when the knowledge base has it
+    result: Optional[str]
+    agency: Optional[str]
     note: Optional[str]
     source: Source
     verified: bool
@@ -66,6 +82,11 @@ class Procedure:
     documents: tuple[Document, ...]
     steps: tuple[str, ...]
     fees: FeeSchedule = field(compare=False)
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def is_bundle(self) -> bool:
+        return bool(self.parts)
 
 
 @dataclass(frozen=True)
@@ -172,6 +193,19 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
         ),
         steps=tuple(step.text for step in row.steps),
         fees=FeeSchedule([_fee(f, conditions) for f in row.fees]),
+        parts=tuple(
+            Part(
+                name=p.name,
+                key=p.part_key,
+                result=p.result,
+                agency=p.agency,
+                note=p.note,
+                source=_source(p.source),
+                verified=p.verified,
+                verified_on=p.verified_on,
+            )
+            for p in row.parts
+        ),
     )
 
 
@@ -255,6 +289,7 @@ class Catalog:
                         selectinload(ProcedureRow.aliases),
                         selectinload(ProcedureRow.documents).selectinload(DocumentRow.source),
                         selectinload(ProcedureRow.steps),
+                        selectinload(ProcedureRow.parts).selectinload(PartRow.source),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
                     )
                     .order_by(ProcedureRow.id)

@@ -25,6 +25,7 @@ from bot.knowledge.models import (
     GuideRow,
     LoadRecord,
     NotCoveredRow,
+    PartRow,
     ProcedureRow,
     SchemaVersion,
     SourceRow,
@@ -38,7 +39,10 @@ LINE = "__line__"
 SOURCE_KEYS = {"title", "url", "legal_basis"}
 PROCEDURE_KEYS = {
     "code", "name", "aliases", "field", "agency", "processing_time", "online", "portal_url",
-    "verified", "source", "verified_on", "documents", "steps", "fees",
+    "verified", "source", "verified_on", "documents", "steps", "fees", "parts",
+}  # fmt: skip
+PART_KEYS = {
+    "name", "procedure", "result", "agency", "note", "source", "verified_on", "verified",
 }  # fmt: skip
 DOCUMENT_KEYS = {"name", "form", "copy", "quantity", "note", "source", "verified_on", "verified"}
 FEE_KEYS = {
@@ -221,6 +225,7 @@ def parse_sources(directory: Path) -> ParsedSources:
                 check.problem(name, procedure, f"alias '{alias}' is also used by '{owner}'")
         procedure["file"] = name
         parsed.procedures.append(procedure)
+    _link_parts(check, parsed.procedures)
     guide_files: dict[str, str] = {}
     for name, guide in guides:
         if not isinstance(guide, dict):
@@ -320,9 +325,33 @@ def _check_procedure(
         quantity = document.get("quantity", 1)
         if not isinstance(quantity, int) or quantity < 1:
             check.problem(file, document, "'quantity' must be a positive whole number")
+    if not isinstance(procedure.get("parts") or [], list):
+        check.problem(file, procedure, "'parts' must be a list")
+    for part in procedure.get("parts") or []:
+        check.keys(file, part, PART_KEYS, "part")
+        check.required(file, part, ("name", "result"), "part")
+        check.a_source(file, part, sources)
+        check.a_date(file, part, "verified_on")
     if not all(isinstance(step, str) for step in procedure.get("steps") or []):
         check.problem(file, procedure, "'steps' must be a list of sentences")
     _check_fees(check, file, procedure.get("fees") or [], sources, conditions)
+
+
+def _link_parts(check: _Checker, procedures: list[dict[str, Any]]) -> None:
+    """Each part of a bundle names our procedure by its key, or by its exact name when it
+    has no code; a part we do not have keeps `procedure: null` and no link."""
+    keys = {procedure_key(p) for p in procedures if isinstance(p, dict)}
+    by_name = {p.get("name"): procedure_key(p) for p in procedures if isinstance(p, dict)}
+    for procedure in procedures:
+        for part in procedure.get("parts") or []:
+            if not isinstance(part, dict):
+                continue
+            wanted = part.get("procedure")
+            if wanted is not None and str(wanted) not in keys:
+                check.problem(
+                    procedure["file"], part, f"part '{part.get('name')}': no procedure '{wanted}'"
+                )
+            part["key"] = str(wanted) if wanted is not None else by_name.get(part.get("name"))
 
 
 def _check_fees(
@@ -499,6 +528,20 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
             )
             for position, document in enumerate(procedure.get("documents") or [])
         ],
+        parts=[
+            PartRow(
+                position=position,
+                name=part["name"],
+                part_key=part.get("key"),
+                result=part.get("result"),
+                agency=part.get("agency"),
+                note=part.get("note"),
+                verified=part.get("verified", True),
+                verified_on=_as_date(part["verified_on"]),
+                source_key=part["source"],
+            )
+            for position, part in enumerate(procedure.get("parts") or [])
+        ],
         steps=[
             StepRow(position=position, text=text)
             for position, text in enumerate(procedure.get("steps") or [])
@@ -543,6 +586,8 @@ def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
         facts.append(fact(procedure, file, f"thủ tục «{name}»"))
         for document in procedure.get("documents") or []:
             facts.append(fact(document, file, f"«{name}» — giấy tờ «{document['name']}»"))
+        for part in procedure.get("parts") or []:
+            facts.append(fact(part, file, f"«{name}» — phần «{part['name']}»"))
         for fee in procedure.get("fees") or []:
             group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
             facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))

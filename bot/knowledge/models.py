@@ -55,6 +55,7 @@ class ProcedureRow(Base):
     )
     steps = relationship("StepRow", cascade="all, delete-orphan", order_by="StepRow.position")
     fees = relationship("FeeRow", cascade="all, delete-orphan", order_by="FeeRow.position")
+    parts = relationship("PartRow", cascade="all, delete-orphan", order_by="PartRow.position")
 
 
 class AliasRow(Base):
@@ -91,6 +92,25 @@ class StepRow(Base):
     procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
     position = Column(Integer, nullable=False)
     text = Column(Text, nullable=False)
+
+
+class PartRow(Base):
+    """One procedure joined in a "liên thông" bundle: what it gives back and who does it."""
+
+    __tablename__ = "kb_parts"
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    name = Column(Text, nullable=False)
+    part_key = Column(String(120), nullable=True)  # our procedure's key, when we have it
+    result = Column(Text, nullable=True)
+    agency = Column(Text, nullable=True)
+    note = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
 
 
 class FeeRow(Base):

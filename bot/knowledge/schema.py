@@ -88,6 +88,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             _add_columns("kb_fees", "conditions", "article", "reduced_from"),
         ),
     ),
+    Migration(5, "parts of a liên thông bundle", _create_tables("kb_parts")),
 )
 HEAD = MIGRATIONS[-1].version
 

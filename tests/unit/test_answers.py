@@ -183,3 +183,26 @@ def test_nop_online_lltp_bang_truc_tiep_va_noi_muc_mien(catalog):
     text = answers.online_answer(procedure, fee_day)
     assert "nộp trực tuyến 0đ (miễn phí, áp dụng đến hết 28/02/2027)" in text
     assert "nộp trực tiếp 200.000đ" in text
+
+
+def test_lien_thong_tra_loi_mot_hanh_trinh_voi_ket_qua_tung_phan(tmp_path):
+    from bot.db import session_scope
+    from bot.knowledge import loader
+    from bot.knowledge.catalog import Catalog
+    from tests.unit.test_loader import BUNDLE, write
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with session_scope(url) as session:
+        loader.write(session, loader.parse_sources(write(tmp_path, BUNDLE)))
+    bundle = Catalog.from_database(url).get("lien-thong-khai-sinh-thuong-tru")
+    text = answers.agency_answer(bundle)
+    assert "nộp một lần" in text
+    assert "1. Đăng ký thường trú (Công an cấp xã): Thông tin thường trú được cập nhật" in text
+    assert (
+        "2. Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi: Thẻ BHYT của trẻ [chưa xác minh]" in text
+    )
+    assert "Căn cứ: Thông tư 75/2022/TT-BTC" in text
+
+
+def test_thu_tuc_thuong_khong_co_hanh_trinh_lien_thong(catalog):
+    assert "liên thông" not in answers.agency_answer(_procedure(catalog, "1.004222"))

@@ -201,3 +201,56 @@ def test_dieu_kien_thieu_cau_nhan_biet_bi_bao_loi(tmp_path):
     text = GOOD + CONDITIONS.replace('    said_yes: ["nộp online", "nộp trực tuyến"]\n', "")
     found = problems(write(tmp_path, text))
     assert any("needs 'said_yes'" in p.message for p in found)
+
+
+BUNDLE = (
+    GOOD
+    + """\
+  - code: null
+    name: "Liên thông khai sinh, thường trú"
+    field: "Liên thông"
+    agency: "UBND cấp xã"
+    online: full
+    source: tt75
+    verified_on: 2026-12-05
+    parts:
+      - name: "Đăng ký thường trú"
+        procedure: "1.004222"
+        result: "Thông tin thường trú được cập nhật"
+        agency: "Công an cấp xã"
+        source: tt75
+        verified_on: 2026-12-05
+      - name: "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"
+        procedure: null
+        result: "Thẻ BHYT của trẻ"
+        source: tt75
+        verified_on: 2026-12-05
+        verified: false
+"""
+)
+
+
+def test_thu_tuc_lien_thong_duoc_nap_cung_ket_qua_tung_phan(tmp_path):
+    from bot.knowledge.catalog import Catalog
+
+    parsed = loader.parse_sources(write(tmp_path, BUNDLE))
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with session_scope(url) as session:
+        loader.write(session, parsed)
+    bundle = Catalog.from_database(url).get("lien-thong-khai-sinh-thuong-tru")
+    assert bundle is not None and bundle.is_bundle
+    assert [p.key for p in bundle.parts] == ["1.004222", None]
+    assert bundle.parts[1].result == "Thẻ BHYT của trẻ" and not bundle.parts[1].verified
+
+
+def test_phan_lien_thong_tro_den_thu_tuc_khong_co_bi_bao_loi(tmp_path):
+    found = problems(write(tmp_path, BUNDLE.replace('procedure: "1.004222"', 'procedure: "9.9"')))
+    assert any("no procedure '9.9'" in p.message for p in found)
+
+
+def test_phan_lien_thong_thieu_nguon_bi_bao_loi(tmp_path):
+    text = BUNDLE.replace(
+        '        result: "Thẻ BHYT của trẻ"\n        source: tt75\n',
+        '        result: "Thẻ BHYT của trẻ"\n',
+    )
+    assert any("source" in p.message for p in problems(write(tmp_path, text)))
