@@ -232,6 +232,12 @@ def _credential(credentials: Dict[str, Any], key: str) -> Optional[str]:
 # ---------------------------------------------------------------------------- output
 
 
+class StaffMessageNotDeliveredError(RuntimeError):
+    """A staff member's message Zalo did not accept (outside the reply window, user blocked
+    the OA, no token): raised so the console's request fails and the reply shows as not
+    sent. The bot's own messages never raise: a turn must finish and be stored."""
+
+
 class ZaloOutput(OutputChannel):
     """Sends the bot's messages with the OA v3 customer-service message API."""
 
@@ -245,8 +251,12 @@ class ZaloOutput(OutputChannel):
         self.http = http
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for message in build_messages(text):
-            await self.send_message(recipient_id, message)
+        delivered = [await self.send_message(recipient_id, m) for m in build_messages(text)]
+        if kwargs.get("source") == "staff" and not all(delivered):
+            # the console's request fails, so the officer sees "not sent", never "delivered"
+            raise StaffMessageNotDeliveredError(
+                f"Zalo refused a staff message to {short_id(recipient_id)}"
+            )
 
     async def send_text_with_buttons(
         self,

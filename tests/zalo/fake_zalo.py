@@ -157,6 +157,11 @@ class FakeZalo:
         with self._lock:
             self.state.invalid_users.add(user_id)
 
+    def accept_user(self, user_id: str) -> None:
+        """Sends to this user succeed again."""
+        with self._lock:
+            self.state.invalid_users.discard(user_id)
+
     def messages(self, user_id: Optional[str] = None) -> List[SentMessage]:
         with self._lock:
             return [m for m in self.state.messages if user_id is None or m.recipient_id == user_id]

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.channels.zalo import (
     MAX_TEXT,
+    StaffMessageNotDeliveredError,
     ZaloInput,
     ZaloOutput,
     build_messages,
@@ -441,6 +442,25 @@ def test_failed_refresh_and_refused_messages_never_raise(db_url, fake, caplog):
     assert fake.messages() == []
     assert store.read().refreshing_until is None  # the claim was released
     assert not any(token in caplog.text for token in fake.issued_tokens)
+
+
+def test_a_staff_message_zalo_refuses_raises_so_the_console_shows_it_not_sent(db_url, fake):
+    store = make_store(db_url, fake)
+    store.seed(fake.initial_access_token, fake.initial_refresh_token)
+    output = make_output(store, fake.url)
+    fake.refuse_user("777")
+
+    async def go():
+        try:
+            await output.send_text_message("zalo:777", "bot: no raise")
+            with pytest.raises(StaffMessageNotDeliveredError):
+                await output.send_text_message("zalo:777", "cán bộ", source="staff", staff="An")
+            await output.send_text_message("zalo:778", "cán bộ", source="staff", staff="An")
+        finally:
+            await output.http.close()
+
+    asyncio.run(go())
+    assert [m.text for m in fake.messages()] == ["cán bộ"]
 
 
 def test_unreachable_api_is_logged_not_raised(db_url, fake, caplog):
