@@ -70,7 +70,8 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> 
     dispatcher.utter_message(
         text=opening + "Trợ lý đã chuyển cuộc trò chuyện này cho cán bộ hỗ trợ. Cán bộ sẽ đọc "
         "lại nội dung và trả lời anh/chị tại đây; trong lúc chờ, Trợ lý tạm dừng trả lời tự "
-        f"động. Anh/chị cũng có thể {_elsewhere()}."
+        f"động. Anh/chị cũng có thể {_elsewhere()}. Muốn hỏi tiếp Trợ lý, anh/chị gõ "
+        "«quay lại trợ lý»."
     )
     return [*marked, ConversationPaused()]
 

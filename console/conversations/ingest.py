@@ -22,9 +22,9 @@ from typing import Dict, List, Optional
 from django.conf import settings
 from django.db import transaction
 
-from conversations.models import Conversation, Event, IngestState, SearchDocument
+from conversations.models import CITIZEN_LEFT, Conversation, Event, IngestState, SearchDocument
 from conversations.tracker import TrackerRow, TrackerStore
-from handoff.models import open_ticket
+from handoff.models import citizen_left, open_ticket
 
 log = logging.getLogger(__name__)
 STATE = "tracker"
@@ -102,6 +102,7 @@ class Ingest:
         batch = _Batch()
         events: List[Event] = []
         pauses: Dict[int, int] = {}  # conversation pk -> its latest pause event id
+        left: set[str] = set()  # senders who said "quay lại trợ lý" while waiting
         for row in rows:
             if row.id in existing:
                 continue
@@ -118,6 +119,8 @@ class Ingest:
                 batch.search_text[conversation.pk].append(event.text_norm)
             if event.kind == Event.Kind.PAUSE:
                 pauses[conversation.pk] = max(event.id, pauses.get(conversation.pk, 0))
+            if event.kind == Event.Kind.BOT and event.name == CITIZEN_LEFT:
+                left.add(conversation.sender_id)
             events.append(event)
         Event.objects.bulk_create(events, batch_size=500)
         for conversation in batch.conversations.values():
@@ -127,6 +130,8 @@ class Ingest:
             conversation = batch.conversations[pk]
             if conversation.paused and conversation.handoff_requested:
                 open_ticket(conversation, pause_id)
+        for sender in left:
+            citizen_left(sender)
         return {e.id for e in events}
 
     def _conversation_for(self, batch: _Batch, sender: str, event: Event) -> Conversation:

@@ -195,6 +195,8 @@ class Event(models.Model):
             if (data.get("metadata") or {}).get("source") == "staff":
                 event.kind = cls.Kind.STAFF
                 event.name = str((data.get("metadata") or {}).get("staff") or "")[:100]
+            elif (data.get("metadata") or {}).get("handoff") == CITIZEN_LEFT:
+                event.name = CITIZEN_LEFT  # "quay lại trợ lý": the citizen left the queue
             buttons = (data.get("data") or {}).get("buttons")
             if buttons:
                 event.value = {"buttons": [b.get("title") for b in buttons if isinstance(b, dict)]}
@@ -208,6 +210,8 @@ class Event(models.Model):
             event.text_norm = normalize(event.text)
         return event
 
+
+CITIZEN_LEFT = "citizen_left"
 
 KINDS = {
     "user": Event.Kind.USER,

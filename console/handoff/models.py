@@ -43,6 +43,7 @@ class HandoffTicket(models.Model):
         NO_RESPONSE = "no_response", "Người dân không phản hồi"
         ABUSIVE = "abusive", "Lạm dụng"
         TEST = "test", "Thử nghiệm"
+        CITIZEN_LEFT = "citizen_left", "Người dân quay lại trợ lý"
 
     OPEN = (Status.PENDING, Status.ASSIGNED)
 
@@ -168,6 +169,16 @@ def open_ticket(conversation: Conversation, pause_event_id: Optional[int] = None
     except IntegrityError:  # opened meanwhile by another pass
         return False
     return True
+
+
+def citizen_left(sender_id: str) -> int:
+    """The citizen said "quay lại trợ lý" while waiting: the bot already resumed, so the
+    open ticket is closed (an officer who had it sees why). Returns how many closed."""
+    return HandoffTicket.objects.filter(sender_id=sender_id, status__in=HandoffTicket.OPEN).update(
+        status=HandoffTicket.Status.RESOLVED,
+        outcome=HandoffTicket.Outcome.CITIZEN_LEFT,
+        resolved_at=timezone.now(),
+    )
 
 
 def claim(ticket_id: int, user: Any) -> HandoffTicket:

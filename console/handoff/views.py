@@ -110,7 +110,7 @@ def _ticket_context(request: HttpRequest, ticket: HandoffTicket) -> Dict[str, An
         "cannot_reply": ticket.cannot_reply_reason(),
         "zalo_deadline": timezone.localtime(deadline) if deadline else None,
         "max_chars": rules.MAX_REPLY_CHARS,
-        "outcomes": HandoffTicket.Outcome.choices,
+        "outcomes": [c for c in HandoffTicket.Outcome.choices if c[0] != "citizen_left"],
         "supervises": _supervises(request),
         "canned": CannedReply.for_procedure(
             ticket.conversation.procedure if ticket.conversation else ""

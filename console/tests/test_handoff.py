@@ -242,6 +242,7 @@ def test_outcome_codes():
         "no_response",
         "abusive",
         "test",
+        "citizen_left",
     }
 
 
@@ -375,3 +376,25 @@ def test_a_claim_whose_officer_went_quiet_returns_to_the_queue(ticket, staff, lo
     assert ticket.status == "pending" and ticket.claimed_by is None
     # back in the queue now: the unclaimed timeout counts from here
     assert expire_unclaimed(now=later + timedelta(minutes=5)) == 0
+
+
+def test_a_citizen_who_goes_back_to_the_assistant_closes_the_ticket(rasa, login, ticket):
+    client = login("officer")
+    client.post(f"/hang-cho/{ticket.pk}/nhan/")
+    rasa.user("web-1", "quay lại trợ lý", "greet")
+    rasa.add("web-1", {"event": "resume"})
+    rasa.add(
+        "web-1",
+        {
+            "event": "bot",
+            "text": "Dạ, anh/chị đã rời hàng chờ",
+            "metadata": {"handoff": "citizen_left"},
+        },
+    )
+    ingest_all()
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved" and ticket.outcome == "citizen_left"
+    page = client.get(f"/hang-cho/{ticket.pk}/").content.decode()
+    assert "Người dân quay lại trợ lý" in page
+    # an officer cannot pick it when handing back
+    assert 'value="citizen_left"' not in page

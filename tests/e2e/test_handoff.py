@@ -41,3 +41,18 @@ def test_phien_moi_khong_mo_lai_cuoc_tro_chuyen_dang_cho_can_bo(servers):
         time.sleep(0.5)
     finally:
         citizen.close()
+
+
+def test_lenh_restart_khong_mo_lai_cuoc_tro_chuyen_dang_cho_can_bo(servers):
+    citizen = SocketCitizen(servers.url)
+    try:
+        session = citizen.request_session({})["session_id"]
+        assert "cán bộ" in citizen.say("cho tôi gặp cán bộ", session, "cán bộ")
+        later = citizen.say("/restart", session, "cán bộ", 30)
+        assert "ghi lại cho cán bộ" in later
+        state = servers.tracker(session)
+        assert state["paused"] is True
+        assert not any(e["event"] == "restart" for e in state["events"])
+        assert state["events"][-1]["event"] == "user" and state["events"][-1]["text"] == "/restart"
+    finally:
+        citizen.close()

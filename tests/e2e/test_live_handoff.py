@@ -236,6 +236,29 @@ def zalo(tmp_path_factory, kb_url):
             yield bot, fake, url
 
 
+def test_a_waiting_citizen_who_says_quay_lai_tro_ly_gets_the_bot_back(bot, console):
+    an = officer(console, "can.bo.an")
+    citizen = SocketCitizen(bot.url)
+    try:
+        sender = citizen.request_session({})["session_id"]
+        assert "quay lại trợ lý" in citizen.say("cho tôi gặp cán bộ", sender, "cán bộ")
+
+        def my_ticket():
+            rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]
+            return next((r for r in rows if r["sender_id"] == sender), None)
+
+        pk = wait_for(my_ticket, 10, "no ticket for the request")["id"]
+        back = citizen.say("thôi, quay lại trợ lý nhé", sender, "rời hàng chờ")
+        assert "Trợ lý tiếp tục hỗ trợ" in back
+        answer = citizen.say("đăng ký thường trú hết bao nhiêu tiền", sender, "20.000")
+        assert "20.000" in answer, answer
+        wait_for(lambda: my_ticket() is None, 10, "the ticket stayed in the queue")
+        page = an.get(f"{console}/hang-cho/{pk}/", timeout=10).text
+        assert "Người dân quay lại trợ lý" in page
+    finally:
+        citizen.close()
+
+
 def test_an_officer_answers_a_zalo_citizen_through_the_zalo_api(zalo):
     bot, fake, console = zalo
     user = new_user_id()
@@ -254,6 +277,11 @@ def test_an_officer_answers_a_zalo_citizen_through_the_zalo_api(zalo):
     post(an, console, f"/hang-cho/{pk}/tra-loi/", f"/hang-cho/{pk}/",
          text="Chào anh/chị, cán bộ An đây.")  # fmt: skip
     assert fake.wait_for(lambda: "cán bộ An đây" in fake.texts(user), 20), fake.texts(user)
+    fake.refuse_user(user)  # e.g. the citizen blocked the OA: Zalo answers with an error
+    post(an, console, f"/hang-cho/{pk}/tra-loi/", f"/hang-cho/{pk}/", text="Anh/chị còn đó không?")
+    page = an.get(f"{console}/hang-cho/{pk}/", timeout=10).text
+    assert "Chưa gửi được" in page and "còn đó không" not in fake.texts(user)
+    fake.accept_user(user)
     post(an, console, f"/hang-cho/{pk}/ket-thuc/", f"/hang-cho/{pk}/", outcome="answered")
     assert fake.wait_for(lambda: HAND_BACK in fake.texts(user), 20), fake.texts(user)
     send(bot, event(user, "đăng ký thường trú hết bao nhiêu tiền"))
