@@ -1,13 +1,13 @@
 """Benchmark: resolve a citizen's free text and compute today's fees (the action's hot path).
 
 Prints p50/p99 per lookup and the top-1 and top-3 accuracy of the resolver on the chosen
-set: `dev`, `dev2` (harder, written later) and `dev3` (written later still) while tuning,
-`devs` for all three, `test` (held out) only to report final figures, `both` for dev and
-test.
+set: `dev`, `dev2` (harder, written later), `dev3` (written later still) and `new_dev` (the
+procedures added in December 2026) while tuning, `devs` for all four; `test` and `new_test`
+(held out, `tests` for both) only to report figures, `all` for every set.
 `--misses` lists the development mentions whose top-1 answer is wrong (never the test
 set's).
-Usage: .venv/bin/python -m bench.lookup [--set dev|dev2|dev3|devs|test|both] [--repeat 20]
-       [--misses]
+Usage: .venv/bin/python -m bench.lookup [--set dev|new_dev|devs|test|new_test|tests|all]
+       [--repeat 20] [--misses]
 """
 
 from __future__ import annotations
@@ -29,14 +29,25 @@ from bot.knowledge.resolver import ProcedureResolver
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     name: ROOT / "tests" / "kb" / f"resolution_{name}.yml"
-    for name in ("dev", "dev2", "dev3", "test")
+    for name in ("dev", "dev2", "dev3", "test", "new_dev", "new_test")
 }
-DEVELOPMENT = ("dev", "dev2", "dev3")  # the only sets whose misses may be listed
-GROUPS = {"both": ("dev", "test"), "devs": DEVELOPMENT}
+# the writers of the new-procedure sets named procedures by their own keys
+WRITERS_KEYS = ROOT / "tests" / "kb" / "new_procedure_keys.yml"
+DEVELOPMENT = ("dev", "dev2", "dev3", "new_dev")  # the only sets whose misses may be listed
+GROUPS = {
+    "both": ("dev", "test"),
+    "devs": DEVELOPMENT,
+    "tests": ("test", "new_test"),
+    "all": (*DEVELOPMENT, "test", "new_test"),
+}
 
 
 def mentions(name: str) -> list[dict]:
-    return yaml.safe_load(SETS[name].read_text(encoding="utf-8"))["mentions"]
+    rows = yaml.safe_load(SETS[name].read_text(encoding="utf-8"))["mentions"]
+    keys = (
+        yaml.safe_load(WRITERS_KEYS.read_text(encoding="utf-8")) if name.startswith("new") else {}
+    )
+    return [{**row, "expected": keys.get(row["expected"], row["expected"])} for row in rows]
 
 
 def accuracy(resolver: ProcedureResolver, rows: list[dict]) -> tuple[float, float]:
