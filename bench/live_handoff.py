@@ -4,7 +4,7 @@ Starts the stack as the end-to-end test does (Rasa, action server, public entry,
 web + worker polling every 0.5 s), then, per run, a widget citizen (socket.io) asks for a
 person and an officer (HTTP session) claims, replies and hands back. Prints p50/p95 of
 (1) citizen request -> ticket visible in the console's queue API, and (2) officer send ->
-the reply on the citizen's socket. The queue page itself polls every 3 s on top of (1).
+the reply on the citizen's socket. The queue page itself polls every 1.5 s on top of (1).
 Usage: TEST_MODEL=models/model-<fingerprint>.tar.gz .venv/bin/python -m bench.live_handoff
        [--runs 50]
 """

@@ -115,7 +115,7 @@ TRACKER_DB_URL = env("CONSOLE_TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'trac
 TRACKER_DB_WRITE_URL = env("CONSOLE_TRACKER_DB_WRITE_URL")
 INGEST_BATCH = int(env("CONSOLE_INGEST_BATCH", "1000"))
 INGEST_RESCAN_IDS = int(env("CONSOLE_INGEST_RESCAN_IDS", "2000"))
-INGEST_POLL_SECONDS = float(env("CONSOLE_INGEST_POLL_SECONDS", "1.5"))
+INGEST_POLL_SECONDS = float(env("CONSOLE_INGEST_POLL_SECONDS", "1.0"))
 # live handoff: a ticket nobody claims within this many minutes goes back to the bot,
 # and the citizen is given the portal (and the hotline, when set: the bot's own settings)
 HANDOFF_UNCLAIMED_MINUTES = float(env("CONSOLE_HANDOFF_UNCLAIMED_MINUTES", "15"))

@@ -30,7 +30,20 @@ def send_reply(sender_id: str, staff_id: object, staff_name: str, text: str) -> 
     )
 
 
-def hand_back(sender_id: str, staff_id: object, text: str = HAND_BACK_TEXT) -> None:
+# one tap to rate the help, answered by the bot's own feedback intents
+RATING_BUTTONS = [
+    {"title": "👍 Cán bộ đã giúp được", "payload": "/feedback_helpful"},
+    {"title": "👎 Chưa giúp được", "payload": "/feedback_unhelpful"},
+]
+
+
+def hand_back(
+    sender_id: str, staff_id: object, text: str = HAND_BACK_TEXT, ask_rating: bool = True
+) -> None:
+    """Resume the bot and tell the citizen; after an officer's help, offer the rating."""
+    said: Dict[str, Any] = {"event": "bot", "text": text}
+    if ask_rating:
+        said["data"] = {"buttons": RATING_BUTTONS}
     post_events(
         sender_id,
         staff_id,
@@ -38,6 +51,6 @@ def hand_back(sender_id: str, staff_id: object, text: str = HAND_BACK_TEXT) -> N
             {"event": "resume"},
             {"event": "action", "name": "action_listen"},
             {"event": "slot", "name": "handoff_requested", "value": False},
-            {"event": "bot", "text": text},
+            said,
         ],
     )

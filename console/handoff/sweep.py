@@ -63,7 +63,9 @@ def expire_unclaimed(now: Optional[datetime] = None) -> int:
         if not taken:
             continue  # claimed meanwhile
         try:
-            rasa_calls.hand_back(ticket.sender_id, "worker", no_officer_text(closed))
+            rasa_calls.hand_back(
+                ticket.sender_id, "worker", no_officer_text(closed), ask_rating=False
+            )
         except rasa_api.RasaError as error:
             log.warning("handoff: cannot hand ticket %s back yet: %s", ticket.pk, error)
             HandoffTicket.objects.filter(pk=ticket.pk).update(

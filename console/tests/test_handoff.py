@@ -14,6 +14,7 @@ from django.utils import timezone
 from console import rasa_api
 from conversations.models import Conversation
 from handoff import models as rules
+from handoff import rasa_calls
 from handoff.models import HAND_BACK_TEXT, HandoffError, HandoffTicket, StaffReply
 from tests.helpers import ingest_all
 
@@ -230,7 +231,7 @@ def test_hand_back_needs_an_outcome_and_resumes_the_bot(login, ticket, calls):
         {"event": "resume"},
         {"event": "action", "name": "action_listen"},
         {"event": "slot", "name": "handoff_requested", "value": False},
-        {"event": "bot", "text": HAND_BACK_TEXT},
+        {"event": "bot", "text": HAND_BACK_TEXT, "data": {"buttons": rasa_calls.RATING_BUTTONS}},
     ]
     assert calls[0]["params"] == {"output_channel": "latest", "execute_side_effects": "true"}
 
@@ -311,6 +312,7 @@ def test_an_unclaimed_ticket_goes_back_to_the_bot_with_an_honest_message(
     body = calls[0]["body"]
     assert body[0] == {"event": "resume"} and body[1]["name"] == "action_listen"
     assert "chưa có cán bộ" in body[-1]["text"] and "1900 1234" in body[-1]["text"]
+    assert "data" not in body[-1]  # nobody helped: nothing to rate
     assert expire_unclaimed(now=later) == 0  # once
 
 

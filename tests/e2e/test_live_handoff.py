@@ -201,6 +201,11 @@ def test_an_officer_takes_over_a_widget_conversation_and_hands_it_back(bot, cons
             "the hand-back message did not reach the citizen",
         )
         assert bot.tracker(sender)["paused"] is False
+        handed_back = next(m for m in citizen.received[before:] if HAND_BACK in m.get("text", ""))
+        rating = [r.get("payload") for r in handed_back.get("quick_replies", [])]
+        assert rating == ["/feedback_helpful", "/feedback_unhelpful"], handed_back
+        citizen.say("/feedback_helpful", sender, "", 10)
+        assert bot.tracker(sender)["slots"]["answer_feedback"] == "helpful"
         answer = citizen.say("đăng ký thường trú hết bao nhiêu tiền", sender, "20.000đ", 30)
         assert "20.000đ" in answer
         rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]

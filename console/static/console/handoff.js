@@ -1,8 +1,8 @@
 // Live handoff: the queue badge (every page), the queue table and a ticket's messages,
-// polled every 3 seconds. No inline script: the console's CSP forbids it.
+// polled every 1.5 seconds. No inline script: the console's CSP forbids it.
 (function () {
   "use strict";
-  var PERIOD = 3000;
+  var PERIOD = 1500;  // with the 1 s ingest, a citizen's message shows within about 2.5 s
   var seen = null;
 
   function getJSON(url, done) {
