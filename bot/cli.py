@@ -71,6 +71,31 @@ def kb_stale(args: argparse.Namespace) -> int:
     return 0
 
 
+def kb_verification(args: argparse.Namespace) -> int:
+    """Each procedure with how many of its facts (the procedure itself, documents, fees,
+    parts) are verified and how many are shown as «CHƯA XÁC MINH»: where to read next."""
+    parsed = _check(args.source)
+    if parsed is None:
+        return 1
+    total_yes = total_no = 0
+    for procedure in parsed.procedures:
+        facts = [
+            procedure,
+            *(procedure.get("documents") or []),
+            *(procedure.get("fees") or []),
+            *(procedure.get("parts") or []),
+        ]
+        yes = sum(1 for fact in facts if fact.get("verified", True))
+        no = len(facts) - yes
+        total_yes, total_no = total_yes + yes, total_no + no
+        print(f"{yes:3d} / {no:3d}  {procedure.get('code') or '—':9}  {procedure['name']}")
+    print(
+        f"{len(parsed.procedures)} procedures: {total_yes} facts verified, "
+        f"{total_no} unverified (verified / unverified per procedure above)."
+    )
+    return 0
+
+
 def kb_calendar(args: argparse.Namespace) -> int:
     """Every fee whose window starts or ends in the next N days, by day."""
     catalog = _loaded_catalog(args)
@@ -256,6 +281,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     old = command("stale", kb_stale, "list facts not checked for N days, oldest first")
     old.add_argument("--older-than", type=int, default=settings.kb_stale_after_days)
     old.add_argument("--today", help="YYYY-MM-DD (default: today in Việt Nam)")
+    command("verification", kb_verification, "verified / unverified facts per procedure")
     calendar = command("calendar", kb_calendar, "fees whose window starts or ends soon")
     calendar.add_argument("--days", type=int, default=60)
     calendar.add_argument("--today", help="YYYY-MM-DD (default: today in Việt Nam)")

@@ -88,3 +88,11 @@ def test_kb_calendar_60_ngay_toi(kb_url, capsys):
     assert "28/02/2027" not in out  # 85 days away: outside the window
     later = cli.main(["kb", "calendar", "--database", kb_url, "--today", "2027-02-01"])
     assert later == 0 and "28/02/2027  hết hạn" in capsys.readouterr().out
+
+
+def test_kb_verification_dem_su_that_da_va_chua_xac_minh(tmp_path, capsys):
+    (tmp_path / "cu_tru.yml").write_text(textwrap.dedent(OLD_AND_NEW), encoding="utf-8")
+    assert cli.main(["kb", "verification", "--source", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("1 procedures: 3 facts verified, 0 unverified")
+    assert any("Đăng ký thường trú" in line for line in out)
