@@ -95,11 +95,17 @@ def _message_settles(mention: Resolution, whole: Resolution, text: str) -> bool:
     A partial mention ("tam") may be ambiguous where the message is not; and the words
     around a mention say which of its readings is meant ("xin lại gks cho con": the copy
     of the birth record, not a birth registration). Only a reading of the mention itself:
-    the message may also name a second procedure ("làm hộ chiếu cần mang cccd không")."""
+    the message may also name a second procedure ("làm hộ chiếu cần mang cccd không"). A
+    mention that is one part of a bundle the message asks for gives way to the bundle."""
     best = whole.best
     if best is None or whole.is_ambiguous or resolver().rules_out(text, best.procedure.key):
         return False
-    return mention.is_ambiguous or best.procedure.key in {c.procedure.key for c in mention.top(3)}
+    if mention.is_ambiguous or best.procedure.key in {c.procedure.key for c in mention.top(3)}:
+        return True
+    # the mention is one part of a liên thông bundle the whole message asks for
+    # ("làm khai sinh, nhập khẩu và thẻ bhyt cho con": the bundle, not the birth alone)
+    named = mention.best.procedure.key if mention.best else None
+    return named is not None and named in {part.key for part in best.procedure.parts}
 
 
 def procedure_buttons(procedures: tuple[Procedure, ...], intent: str) -> List[Dict[str, str]]:

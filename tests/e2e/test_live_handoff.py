@@ -51,8 +51,9 @@ def console(bot, tmp_path_factory) -> Iterator[str]:
 
 
 @contextmanager
-def run_console(bot: RunningBot, work: Path) -> Iterator[str]:
-    """The console as scripts/run-console.sh starts it (gunicorn and the worker)."""
+def run_console(bot: RunningBot, work: Path, **settings: str) -> Iterator[str]:
+    """The console as scripts/run-console.sh starts it (gunicorn and the worker);
+    `settings` are extra CONSOLE_* environment variables."""
     subprocess.run(["bash", str(ROOT / "scripts" / "setup-console.sh")], check=True)
     port = free_port()
     env = {
@@ -66,6 +67,7 @@ def run_console(bot: RunningBot, work: Path) -> Iterator[str]:
         "CONSOLE_STATIC_ROOT": str(work / "static"),
         "CONSOLE_INGEST_POLL_SECONDS": "0.5",
         "CONSOLE_ADMIN_PASSWORD": PASSWORD,
+        **settings,
     }
     console_command("migrate", "--noinput", "-v", "0", env=env)
     console_command("collectstatic", "--noinput", "-v", "0", env=env)
@@ -262,6 +264,23 @@ def test_a_waiting_citizen_who_says_quay_lai_tro_ly_gets_the_bot_back(bot, conso
         assert "Người dân quay lại trợ lý" in page
     finally:
         citizen.close()
+
+
+def test_when_nobody_claims_the_citizen_is_told_and_the_bot_answers_again(bot, tmp_path_factory):
+    """A console whose tickets expire after 6 seconds unclaimed (15 minutes by default)."""
+    work = tmp_path_factory.mktemp("impatient-console")
+    with run_console(bot, work, CONSOLE_HANDOFF_UNCLAIMED_MINUTES="0.1"):
+        citizen = SocketCitizen(bot.url)
+        try:
+            sender = citizen.request_session({})["session_id"]
+            citizen.say("cho tôi gặp cán bộ", sender, "cán bộ")
+            told = citizen.say("alo", sender, "chưa có cán bộ", 60)
+            assert "chưa có cán bộ" in told, told
+            assert bot.tracker(sender)["paused"] is False
+            answer = citizen.say("đăng ký thường trú hết bao nhiêu tiền", sender, "20.000", 30)
+            assert "20.000" in answer
+        finally:
+            citizen.close()
 
 
 def test_an_officer_answers_a_zalo_citizen_through_the_zalo_api(zalo):
