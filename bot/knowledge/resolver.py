@@ -501,7 +501,7 @@ class ProcedureResolver:
             side[i] = SIDE
         features = set(_word_features(_main_words(words, side)))
         others = frozenset(self._others_in(normalized, anchors))
-        scored: list[tuple[Candidate, bool]] = []
+        scored: list[tuple[Candidate, bool, Optional[str]]] = []
         # only procedures sharing a word with the text or holding an anchor's core
         words_seen = features.union(*(a.core for a in anchors.values()))
         keys = set(anchors).union(*(self._holders.get(f, ()) for f in words_seen))
@@ -511,11 +511,25 @@ class ProcedureResolver:
             found = self._score(key, anchors, features)
             if found is not None:
                 scored.append(found)
-        if anchors and not any(anchored for _, anchored in scored):
+        if anchors and not any(anchored for _, anchored, _ in scored):
             # It names one of ours only to rule it out ("lý lịch tư pháp cho người nước
             # ngoài"): words alone must not stand in for it.
             return Resolution(())
-        ranked = sorted((candidate for candidate, _ in scored), key=lambda c: -c.score)
+        # A procedure whose names hold another's anchor but nothing of the text sets it
+        # apart ("lam khai sinh qua dich vu cong" is not the liên thông bundle) never
+        # outranks the procedure the anchor names, however many shared words it has.
+        found = {candidate.procedure.key: candidate.score for candidate, _, _ in scored}
+        # (and when that one is ruled out, so is it)
+        scored = [s for s in scored if s[2] is None or s[2] in found]
+        ranked = sorted(
+            (
+                replace(candidate, score=round(min(candidate.score, found[below] - 0.01), 4))
+                if below in found
+                else candidate
+                for candidate, _, below in scored
+            ),
+            key=lambda c: -c.score,
+        )
         return Resolution(tuple(ranked[:limit]))
 
     def _main_and_side(
@@ -537,18 +551,41 @@ class ProcedureResolver:
 
     def _score(
         self, key: str, anchors: dict[str, _Anchor], features: set[str]
-    ) -> Optional[tuple[Candidate, bool]]:
+    ) -> Optional[tuple[Candidate, bool, Optional[str]]]:
         """Start from the procedure's own anchor, one it specialises, or its words alone;
         then add the weight of its distinctive words that the text contains. A procedure
         starting from another's anchor also gets the words of that anchor it lacks ("làm
         tạm trú" counts as much for "tạm trú theo danh sách" as for "tạm trú"), so only
-        the words that set it apart decide. The flag is True when the start was an anchor."""
+        the words that set it apart decide. The flag is True when the start was an anchor;
+        the key, if any, is of the procedure whose anchor it started from with nothing in
+        the text setting it apart: it is kept below that one."""
         procedure_words = self._words[key]
         shared = features & procedure_words
         evidence = self._weight(shared)
         starts = [
-            (a.score + WORD_BONUS * evidence, a.matched) for a in anchors.values() if a.key == key
+            (a.score + WORD_BONUS * evidence, a.matched, None)
+            for a in anchors.values()
+            if a.key == key
         ]
+        # one of its names joins the names of two or more other procedures found in the
+        # text ("làm khai sinh + đăng ký thường trú" is the liên thông bundle): it starts
+        # level with the best of them, and its words decide
+        # (names apart in the text, "giấy khai sinh" inside "làm lại giấy khai sinh" is one)
+        apart_names = [
+            a
+            for a in anchors.values()
+            if a.key != key
+            and a.core
+            and not any(
+                b is not a and b.start < a.end and a.start < b.end for b in anchors.values()
+            )
+        ]
+        for alias in self._by_key[key]:
+            joined = [a for a in apart_names if a.core <= alias.features]
+            if len({a.key for a in joined}) >= 2:
+                best = max(joined, key=lambda a: a.score)
+                bonus = WORD_BONUS * evidence
+                starts.append((best.score - SPECIFIC_GAP + bonus, best.matched, None))
         for a in anchors.values():
             if a.key == key or not a.core or not a.core <= procedure_words:
                 continue
@@ -558,18 +595,32 @@ class ProcedureResolver:
             # lacks ("công nhân"), not a lone syllable ("ngoại" is not "nước ngoài",
             # "tỉnh" not "tình trạng") nor a pair with "cho", "ở"
             names = [alias.features for alias in self._by_key[key] if alias.refines(a.core)]
-            apart = (shared & frozenset().union(*names)) - self._words[a.key]
+            # (a pair of two words of the anchor's procedure, "con sinh" of "khai sinh cho
+            # con", sets nothing apart)
+            apart = {
+                f
+                for f in (shared & frozenset().union(*names)) - self._words[a.key]
+                if not set(f.split()) <= self._words[a.key]
+            }
             gap = SPECIFIC_GAP if any(map(_is_phrase, apart)) else BARE_GAP
             inherited = (a.words & features & self._words[a.key]) - procedure_words
             bonus = WORD_BONUS * (evidence + self._weight(inherited))
-            starts.append((a.score - gap + bonus, a.matched))
+            # with nothing of its own in the text beyond the anchor procedure's words, no
+            # word of a name refining the anchor and no phrase of another name ("khai sinh
+            # muộn cho con 3 tháng tuổi": nothing of "liên thông"), it stays below that one
+            own = self._words[a.key] | GENERIC_WORDS
+            bare = not apart and not any(
+                _is_phrase(f) and not set(f.split()) <= own for f in shared - self._words[a.key]
+            )
+            starts.append((a.score - gap + bonus, a.matched, a.key if bare else None))
         if starts:
-            score, matched = max(starts)
+            score, matched, below = max(starts, key=lambda start: start[:2])
         elif evidence >= WORDS_ONLY_MIN_IDF and self._coverage(key, shared):
-            score, matched = WORDS_ONLY_BASE + WORD_BONUS * evidence, " ".join(sorted(shared))
+            score = WORDS_ONLY_BASE + WORD_BONUS * evidence
+            matched, below = " ".join(sorted(shared)), None
         else:
             return None
-        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts)
+        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts), below
 
     def _weight(self, words: set[str]) -> float:
         return sum(self._idf[w] for w in words)
