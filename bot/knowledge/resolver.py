@@ -20,7 +20,12 @@ nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quố
    that sets it apart, from a name of it that starts with the anchor ("tạm trú cho |
    công nhân", "ký túc xá"), lifts it above the generic one; without such a phrase (a
    lone "ngoại" of "bà ngoại" is not "nước ngoài"; "xác nhận | tạm trú" does not start
-   with it) it stays well below;
+   with it) it stays well below, and with nothing of its own in the text (no word of
+   such a name, no phrase of another: "khai sinh muộn cho con 3 tháng tuổi" is not the
+   liên thông bundle) it is only a guess, ranked below every procedure the text names,
+   and ruled out with the procedure it started from. A name joining the names of two
+   procedures found apart in the text ("làm khai sinh, đăng ký thường trú và thẻ bhyt")
+   starts just below the better of them, so that its words decide;
 3. distinctive words: every procedure gains from the rare words of its names that the
    text contains (IDF-weighted); a procedure with no anchor is found by words alone only
    when most of one of its names is in the text, in any order, two of them side by side;
@@ -516,15 +521,18 @@ class ProcedureResolver:
             # ngoài"): words alone must not stand in for it.
             return Resolution(())
         # A procedure whose names hold another's anchor but nothing of the text sets it
-        # apart ("lam khai sinh qua dich vu cong" is not the liên thông bundle) never
-        # outranks the procedure the anchor names, however many shared words it has.
+        # apart ("lam khai sinh qua dich vu cong" is not the liên thông bundle) is only a
+        # guess: it ranks below every procedure the text names, even in a side clause
+        # ("khai sinh cho con khi bố mẹ chưa đăng ký kết hôn"), however many shared words
+        # it has; and when the procedure it started from is ruled out, so is it.
         found = {candidate.procedure.key: candidate.score for candidate, _, _ in scored}
-        # (and when that one is ruled out, so is it)
         scored = [s for s in scored if s[2] is None or s[2] in found]
+        named = [c.score for c, _, below in scored if below is None and c.procedure.key in anchors]
+        ceiling = min(named, default=0.0) - 0.01
         ranked = sorted(
             (
-                replace(candidate, score=round(min(candidate.score, found[below] - 0.01), 4))
-                if below in found
+                replace(candidate, score=round(min(candidate.score, ceiling), 4))
+                if below is not None
                 else candidate
                 for candidate, _, below in scored
             ),
