@@ -2,8 +2,9 @@
 
 Stages over `bot.text.normalize`d text, so diacritics and abbreviations ("gks", "xn",
 "cty": the same table the NLU uses) never matter; on top of it the resolver spells out
-"hđ" (hợp đồng), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
-nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quốc") as a foreigner:
+"hđ" (hợp đồng), reads "lí", "kí", "ti" as "lý", "ký", "ty", a person, guest or spouse named
+by nationality ("người Nhật", "khách Hàn Quốc", "chồng Hàn Quốc", "quốc tịch Trung Quốc")
+as a foreigner and a birth in a named country ("sinh ra ở Đài Loan") as one abroad:
 1. anchors: exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary
    aware, longest span wins): "lam ho chieu het bn" -> "ho chieu"; when nothing matches
    exactly, fuzzy similarity of each alias against windows of about its length, for typos
@@ -193,9 +194,16 @@ NATIONALITIES = (
     "ngoai quoc",
 )
 _FOREIGNER_RE = re.compile(
-    r"(?<!\w)(nguoi|khach) ("
+    r"(?<!\w)(nguoi|khach|chong|vo) ("
     + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
     + r")(?!\w)(?! dong| cong| rac)"
+)
+# ... and a child born in a named country was born abroad ("con sinh ra ở Hàn Quốc"); not
+# a place in Viet Nam that starts like one ("Lào Cai", "Mỹ Tho", "Đức Hòa").
+_BORN_ABROAD_RE = re.compile(
+    r"(?<!\w)(sinh ra|sinh) (?:o|tai|ben) ("
+    + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
+    + r")(?!\w)(?! (?:cai|tho|hao|xuyen|loc|hoa|trong|pho|linh|giang))"
 )
 # ... and so is one of a foreign nationality ("con dâu quốc tịch Trung Quốc").
 _NATIONALITY_RE = re.compile(
@@ -876,6 +884,7 @@ def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str], in
 def _expand(normalized: str) -> str:
     """Foreigners named by nationality or "nước ngoài" as one phrase."""
     expanded = _FOREIGNER_RE.sub(r"\1 nuoc ngoai", normalized)
+    expanded = _BORN_ABROAD_RE.sub(r"\1 o nuoc ngoai", expanded)
     return _NATIONALITY_RE.sub("quoc tich nuoc ngoai", expanded)
 
 

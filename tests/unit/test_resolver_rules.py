@@ -271,3 +271,19 @@ def test_thu_tuc_bi_loai_thi_thu_tuc_chi_doan_tu_no_cung_bi_loai(resolver):
 )
 def test_ten_noi_hai_thu_tuc_duoc_nhac_rieng_thi_thu_tuc_lien_thong_dung_dau(resolver, typed, key):
     assert keys(resolver, typed)[0] == key
+
+
+KHAI_SINH_NUOC_NGOAI = "dang-ky-khai-sinh-co-yeu-to-nuoc-ngoai"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("cưới vợ Nhật thì đăng ký kết hôn ở đâu", KET_HON_NUOC_NGOAI),
+        ("bé sinh ra ở Nhật Bản, về nước làm khai sinh cần gì", KHAI_SINH_NUOC_NGOAI),
+        # a province of Viet Nam that starts like a country is not abroad
+        ("bé sinh ở Lào Cai, làm khai sinh ở đâu", KHAI_SINH),
+    ],
+)
+def test_vo_chong_hay_noi_sinh_theo_ten_nuoc_la_yeu_to_nuoc_ngoai(resolver, typed, key):
+    assert keys(resolver, typed)[0] == key
