@@ -509,8 +509,10 @@ class ProcedureResolver:
             }
         else:
             side = [MAIN] * len(words)
-        # nor do the words naming the object of another procedure ("sao y | bằng lái xe")
-        for i in objects:
+        # nor do the words naming the object of another procedure ("sao y | bằng lái xe"),
+        # unless a name joins the two ("làm khai sinh | đăng ký thường trú" are parts)
+        joined = self._joined(anchors, words)
+        for i in objects - joined:
             side[i] = SIDE
         features = set(_word_features(_main_words(words, side)))
         others = frozenset(self._others_in(normalized, anchors))
@@ -547,6 +549,20 @@ class ProcedureResolver:
             key=lambda c: -c.score,
         )
         return Resolution(tuple(ranked[:limit]))
+
+    def _joined(self, anchors: dict[str, _Anchor], words: list[str]) -> frozenset[int]:
+        """The positions of names found apart in the text that one name of another
+        procedure joins ("làm khai sinh | đăng ký thường trú": the liên thông bundle);
+        not a name after "cho", who a procedure is for ("thường trú cho | con mới sinh")."""
+        apart = [a for a in _apart(anchors) if not (a.start and words[a.start - 1] == _FOR)]
+        if len(apart) < 2:
+            return frozenset()
+        positions: set[int] = set()
+        for alias in self._aliases:
+            joined = [a for a in apart if a.key != alias.key and a.core <= alias.features]
+            if len({a.key for a in joined}) >= 2:
+                positions.update(i for a in joined for i in range(a.start, a.end))
+        return frozenset(positions)
 
     def _main_and_side(
         self, words: list[str], anchors: dict[str, _Anchor], side: list[int]
@@ -586,16 +602,7 @@ class ProcedureResolver:
         # one of its names joins the names of two or more other procedures found in the
         # text ("làm khai sinh + đăng ký thường trú" is the liên thông bundle): it starts
         # level with the best of them, and its words decide
-        # (names apart in the text, "giấy khai sinh" inside "làm lại giấy khai sinh" is one)
-        apart_names = [
-            a
-            for a in anchors.values()
-            if a.key != key
-            and a.core
-            and not any(
-                b is not a and b.start < a.end and a.start < b.end for b in anchors.values()
-            )
-        ]
+        apart_names = [a for a in _apart(anchors) if a.key != key]
         for alias in self._by_key[key]:
             joined = [a for a in apart_names if a.core <= alias.features]
             if len({a.key for a in joined}) >= 2:
@@ -922,6 +929,17 @@ def _main_words(words: list[str], side: list[int]) -> list[str]:
         elif kept and kept[-1] != "|":
             kept.append("|")
     return kept
+
+
+def _apart(anchors: dict[str, _Anchor]) -> list[_Anchor]:
+    """The names found apart in the text ("giấy khai sinh" inside "làm lại giấy khai
+    sinh" is not one)."""
+    return [
+        a
+        for a in anchors.values()
+        if a.core
+        and not any(b is not a and b.start < a.end and a.start < b.end for b in anchors.values())
+    ]
 
 
 def _is_object(anchor: _Anchor, others: Sequence[_Anchor]) -> bool:

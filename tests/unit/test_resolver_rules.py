@@ -265,6 +265,10 @@ def test_thu_tuc_bi_loai_thi_thu_tuc_chi_doan_tu_no_cung_bi_loai(resolver):
             "muốn làm khai tử, xóa đăng ký thường trú và trợ cấp mai táng một lần",
             LIEN_THONG_KHAI_TU,
         ),
+        # a name right after another is no object of it when a name joins the two
+        ("làm khai sinh đăng ký thường trú bhyt cho con luôn", LIEN_THONG_KHAI_SINH),
+        # ... but who it is for still is ("cho | con mới sinh")
+        ("đăng ký thường trú cho con mới sinh vào nhà ông bà", "1.004222"),
         # one name inside another is not two procedures: "giấy khai sinh" in "làm lại ..."
         ("làm lại giấy khai sinh cho người lớn tuổi", TRICH_LUC),
     ],
