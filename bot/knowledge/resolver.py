@@ -2,8 +2,9 @@
 
 Stages over `bot.text.normalize`d text, so diacritics and abbreviations ("gks", "xn",
 "cty": the same table the NLU uses) never matter; on top of it the resolver spells out
-"hđ" (hợp đồng), reads "lí", "kí", "ti" as "lý", "ký", "ty", and a person or guest named by
-nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quốc") as a foreigner:
+"hđ" (hợp đồng), reads "lí", "kí", "ti" as "lý", "ký", "ty", a person, guest or spouse named
+by nationality ("người Nhật", "khách Hàn Quốc", "chồng Hàn Quốc", "quốc tịch Trung Quốc")
+as a foreigner and a birth in a named country ("sinh ra ở Đài Loan") as one abroad:
 1. anchors: exact alias spans, found in one pass by spaCy's PhraseMatcher (token-boundary
    aware, longest span wins): "lam ho chieu het bn" -> "ho chieu"; when nothing matches
    exactly, fuzzy similarity of each alias against windows of about its length, for typos
@@ -20,7 +21,12 @@ nationality ("người Nhật", "khách Hàn Quốc", "quốc tịch Trung Quố
    that sets it apart, from a name of it that starts with the anchor ("tạm trú cho |
    công nhân", "ký túc xá"), lifts it above the generic one; without such a phrase (a
    lone "ngoại" of "bà ngoại" is not "nước ngoài"; "xác nhận | tạm trú" does not start
-   with it) it stays well below;
+   with it) it stays well below, and with nothing of its own in the text (no word of
+   such a name, no phrase of another: "khai sinh muộn cho con 3 tháng tuổi" is not the
+   liên thông bundle) it is only a guess, ranked below every procedure the text names,
+   and ruled out with the procedure it started from. A name joining the names of two
+   procedures found apart in the text ("làm khai sinh, đăng ký thường trú và thẻ bhyt")
+   starts just below the better of them, so that its words decide;
 3. distinctive words: every procedure gains from the rare words of its names that the
    text contains (IDF-weighted); a procedure with no anchor is found by words alone only
    when most of one of its names is in the text, in any order, two of them side by side;
@@ -188,9 +194,16 @@ NATIONALITIES = (
     "ngoai quoc",
 )
 _FOREIGNER_RE = re.compile(
-    r"(?<!\w)(nguoi|khach) ("
+    r"(?<!\w)(nguoi|khach|chong|vo) ("
     + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
     + r")(?!\w)(?! dong| cong| rac)"
+)
+# ... and a child born in a named country was born abroad ("con sinh ra ở Hàn Quốc"); not
+# a place in Viet Nam that starts like one ("Lào Cai", "Mỹ Tho", "Đức Hòa").
+_BORN_ABROAD_RE = re.compile(
+    r"(?<!\w)(sinh ra|sinh) (?:o|tai|ben) ("
+    + "|".join(sorted(NATIONALITIES, key=len, reverse=True))
+    + r")(?!\w)(?! (?:cai|tho|hao|xuyen|loc|hoa|trong|pho|linh|giang))"
 )
 # ... and so is one of a foreign nationality ("con dâu quốc tịch Trung Quốc").
 _NATIONALITY_RE = re.compile(
@@ -496,12 +509,14 @@ class ProcedureResolver:
             }
         else:
             side = [MAIN] * len(words)
-        # nor do the words naming the object of another procedure ("sao y | bằng lái xe")
-        for i in objects:
+        # nor do the words naming the object of another procedure ("sao y | bằng lái xe"),
+        # unless a name joins the two ("làm khai sinh | đăng ký thường trú" are parts)
+        joined = self._joined(anchors, words)
+        for i in objects - joined:
             side[i] = SIDE
         features = set(_word_features(_main_words(words, side)))
         others = frozenset(self._others_in(normalized, anchors))
-        scored: list[tuple[Candidate, bool]] = []
+        scored: list[tuple[Candidate, bool, Optional[str]]] = []
         # only procedures sharing a word with the text or holding an anchor's core
         words_seen = features.union(*(a.core for a in anchors.values()))
         keys = set(anchors).union(*(self._holders.get(f, ()) for f in words_seen))
@@ -511,12 +526,43 @@ class ProcedureResolver:
             found = self._score(key, anchors, features)
             if found is not None:
                 scored.append(found)
-        if anchors and not any(anchored for _, anchored in scored):
+        if anchors and not any(anchored for _, anchored, _ in scored):
             # It names one of ours only to rule it out ("lý lịch tư pháp cho người nước
             # ngoài"): words alone must not stand in for it.
             return Resolution(())
-        ranked = sorted((candidate for candidate, _ in scored), key=lambda c: -c.score)
+        # A procedure whose names hold another's anchor but nothing of the text sets it
+        # apart ("lam khai sinh qua dich vu cong" is not the liên thông bundle) is only a
+        # guess: it ranks below every procedure the text names, even in a side clause
+        # ("khai sinh cho con khi bố mẹ chưa đăng ký kết hôn"), however many shared words
+        # it has; and when the procedure it started from is ruled out, so is it.
+        found = {candidate.procedure.key: candidate.score for candidate, _, _ in scored}
+        scored = [s for s in scored if s[2] is None or s[2] in found]
+        named = [c.score for c, _, below in scored if below is None and c.procedure.key in anchors]
+        ceiling = min(named, default=0.0) - 0.01
+        ranked = sorted(
+            (
+                replace(candidate, score=round(min(candidate.score, ceiling), 4))
+                if below is not None
+                else candidate
+                for candidate, _, below in scored
+            ),
+            key=lambda c: -c.score,
+        )
         return Resolution(tuple(ranked[:limit]))
+
+    def _joined(self, anchors: dict[str, _Anchor], words: list[str]) -> frozenset[int]:
+        """The positions of names found apart in the text that one name of another
+        procedure joins ("làm khai sinh | đăng ký thường trú": the liên thông bundle);
+        not a name after "cho", who a procedure is for ("thường trú cho | con mới sinh")."""
+        apart = [a for a in _apart(anchors) if not (a.start and words[a.start - 1] == _FOR)]
+        if len(apart) < 2:
+            return frozenset()
+        positions: set[int] = set()
+        for alias in self._aliases:
+            joined = [a for a in apart if a.key != alias.key and a.core <= alias.features]
+            if len({a.key for a in joined}) >= 2:
+                positions.update(i for a in joined for i in range(a.start, a.end))
+        return frozenset(positions)
 
     def _main_and_side(
         self, words: list[str], anchors: dict[str, _Anchor], side: list[int]
@@ -537,18 +583,32 @@ class ProcedureResolver:
 
     def _score(
         self, key: str, anchors: dict[str, _Anchor], features: set[str]
-    ) -> Optional[tuple[Candidate, bool]]:
+    ) -> Optional[tuple[Candidate, bool, Optional[str]]]:
         """Start from the procedure's own anchor, one it specialises, or its words alone;
         then add the weight of its distinctive words that the text contains. A procedure
         starting from another's anchor also gets the words of that anchor it lacks ("làm
         tạm trú" counts as much for "tạm trú theo danh sách" as for "tạm trú"), so only
-        the words that set it apart decide. The flag is True when the start was an anchor."""
+        the words that set it apart decide. The flag is True when the start was an anchor;
+        the key, if any, is of the procedure whose anchor it started from with nothing in
+        the text setting it apart: it is kept below that one."""
         procedure_words = self._words[key]
         shared = features & procedure_words
         evidence = self._weight(shared)
         starts = [
-            (a.score + WORD_BONUS * evidence, a.matched) for a in anchors.values() if a.key == key
+            (a.score + WORD_BONUS * evidence, a.matched, None)
+            for a in anchors.values()
+            if a.key == key
         ]
+        # one of its names joins the names of two or more other procedures found in the
+        # text ("làm khai sinh + đăng ký thường trú" is the liên thông bundle): it starts
+        # level with the best of them, and its words decide
+        apart_names = [a for a in _apart(anchors) if a.key != key]
+        for alias in self._by_key[key]:
+            joined = [a for a in apart_names if a.core <= alias.features]
+            if len({a.key for a in joined}) >= 2:
+                best = max(joined, key=lambda a: a.score)
+                bonus = WORD_BONUS * evidence
+                starts.append((best.score - SPECIFIC_GAP + bonus, best.matched, None))
         for a in anchors.values():
             if a.key == key or not a.core or not a.core <= procedure_words:
                 continue
@@ -558,18 +618,32 @@ class ProcedureResolver:
             # lacks ("công nhân"), not a lone syllable ("ngoại" is not "nước ngoài",
             # "tỉnh" not "tình trạng") nor a pair with "cho", "ở"
             names = [alias.features for alias in self._by_key[key] if alias.refines(a.core)]
-            apart = (shared & frozenset().union(*names)) - self._words[a.key]
+            # (a pair of two words of the anchor's procedure, "con sinh" of "khai sinh cho
+            # con", sets nothing apart)
+            apart = {
+                f
+                for f in (shared & frozenset().union(*names)) - self._words[a.key]
+                if not set(f.split()) <= self._words[a.key]
+            }
             gap = SPECIFIC_GAP if any(map(_is_phrase, apart)) else BARE_GAP
             inherited = (a.words & features & self._words[a.key]) - procedure_words
             bonus = WORD_BONUS * (evidence + self._weight(inherited))
-            starts.append((a.score - gap + bonus, a.matched))
+            # with nothing of its own in the text beyond the anchor procedure's words, no
+            # word of a name refining the anchor and no phrase of another name ("khai sinh
+            # muộn cho con 3 tháng tuổi": nothing of "liên thông"), it stays below that one
+            own = self._words[a.key] | GENERIC_WORDS
+            bare = not apart and not any(
+                _is_phrase(f) and not set(f.split()) <= own for f in shared - self._words[a.key]
+            )
+            starts.append((a.score - gap + bonus, a.matched, a.key if bare else None))
         if starts:
-            score, matched = max(starts)
+            score, matched, below = max(starts, key=lambda start: start[:2])
         elif evidence >= WORDS_ONLY_MIN_IDF and self._coverage(key, shared):
-            score, matched = WORDS_ONLY_BASE + WORD_BONUS * evidence, " ".join(sorted(shared))
+            score = WORDS_ONLY_BASE + WORD_BONUS * evidence
+            matched, below = " ".join(sorted(shared)), None
         else:
             return None
-        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts)
+        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts), below
 
     def _weight(self, words: set[str]) -> float:
         return sum(self._idf[w] for w in words)
@@ -817,6 +891,7 @@ def _windows(words: list[str], width: int) -> list[tuple[str, frozenset[str], in
 def _expand(normalized: str) -> str:
     """Foreigners named by nationality or "nước ngoài" as one phrase."""
     expanded = _FOREIGNER_RE.sub(r"\1 nuoc ngoai", normalized)
+    expanded = _BORN_ABROAD_RE.sub(r"\1 o nuoc ngoai", expanded)
     return _NATIONALITY_RE.sub("quoc tich nuoc ngoai", expanded)
 
 
@@ -854,6 +929,17 @@ def _main_words(words: list[str], side: list[int]) -> list[str]:
         elif kept and kept[-1] != "|":
             kept.append("|")
     return kept
+
+
+def _apart(anchors: dict[str, _Anchor]) -> list[_Anchor]:
+    """The names found apart in the text ("giấy khai sinh" inside "làm lại giấy khai
+    sinh" is not one)."""
+    return [
+        a
+        for a in anchors.values()
+        if a.core
+        and not any(b is not a and b.start < a.end and a.start < b.end for b in anchors.values())
+    ]
 
 
 def _is_object(anchor: _Anchor, others: Sequence[_Anchor]) -> bool:
