@@ -10,7 +10,11 @@ Unlike Rasa's channel, a conversation belongs to the connection that owns it:
   its messages claim;
 - origins are limited to the configured portals, packets to the body limit, and client
   metadata is not stored;
-- `enter_room` is awaited (a coroutine since python-socketio 5.10).
+- `enter_room` is awaited (a coroutine since python-socketio 5.10);
+- with SOCKETIO_REDIS_URL set (several Rasa processes, docs/scale-out.md), events go
+  through Redis (python-socketio's AsyncRedisManager): a message one process sends to a
+  conversation reaches the widget wherever it is connected. Each process delivers to its
+  own sockets first, so with Redis down a process still reaches the widgets it holds.
 
 See `bot.channels.answered` for the answer every message gets.
 """
@@ -28,7 +32,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.answered import Handler, answering_every_message
 from bot.channels.senders import WEB
@@ -86,6 +90,17 @@ class WidgetOutput(SocketIOOutput):
         await self._send_message(recipient_id, message)
 
 
+def client_manager() -> Optional[AsyncRedisManager]:
+    """Redis between the processes when configured; otherwise one process, in memory."""
+    if not settings.socketio_redis_url:
+        return None
+    return AsyncRedisManager(
+        settings.socketio_redis_url,
+        channel="tro-ly-socketio",
+        redis_options={"socket_connect_timeout": 2},
+    )
+
+
 class ReliableSocketIOInput(InputChannel):
     """socket.io for the widget; see the module docstring for what it adds to Rasa's."""
 
@@ -122,6 +137,7 @@ class ReliableSocketIOInput(InputChannel):
         handle = answering_every_message(on_new_message)
         sio = AsyncServer(
             async_mode="sanic",
+            client_manager=client_manager(),
             cors_allowed_origins=list(settings.allowed_origins),
             max_http_buffer_size=settings.max_body_bytes,
         )
