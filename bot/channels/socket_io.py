@@ -27,6 +27,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+import engineio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
@@ -90,6 +91,25 @@ class WidgetOutput(SocketIOOutput):
         await self._send_message(recipient_id, message)
 
 
+class _EngineIOServer(engineio.AsyncServer):
+    """Engine.IO, except that dropping a client does not wait for it to fetch the close
+    packet. After a malformed long-polling POST (an unknown packet type such as "6"),
+    engineio disconnects the client and waits until it polls again: a client that never
+    does held that POST open forever (found by tests/scale/test_fuzz.py)."""
+
+    async def disconnect(self, sid: Optional[str] = None) -> None:
+        socket = self.sockets.get(sid) if sid is not None else None
+        if socket is None:
+            return await super().disconnect(sid)
+        await socket.close(wait=False, reason=self.reason.SERVER_DISCONNECT)
+        self.sockets.pop(sid, None)
+
+
+class _SocketServer(AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _EngineIOServer
+
+
 def client_manager() -> Optional[AsyncRedisManager]:
     """Redis between the processes when configured; otherwise one process, in memory."""
     if not settings.socketio_redis_url:
@@ -135,7 +155,7 @@ class ReliableSocketIOInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = answering_every_message(on_new_message)
-        sio = AsyncServer(
+        sio = _SocketServer(
             async_mode="sanic",
             client_manager=client_manager(),
             cors_allowed_origins=list(settings.allowed_origins),
