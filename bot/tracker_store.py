@@ -25,6 +25,13 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     keeps raw CCCD numbers, phone numbers and emails out of storage while the live
     conversation (in memory) still sees what the citizen typed."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # test each pooled connection before use (SQLAlchemy's pool_pre_ping, which Rasa
+        # does not pass): after the database restarts, the next turn gets a fresh
+        # connection instead of failing on one the restart closed
+        self.engine.pool._pre_ping = True
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for event in super()._additional_events(session, tracker):
             masked = Event.from_parameters(mask_everywhere(event.as_dict()))

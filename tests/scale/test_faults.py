@@ -83,7 +83,9 @@ def test_postgresql_dung_thi_bao_ro_roi_tiep_tuc(stack):
         apology_within_5s(stack, f"fault-{letters(12)}")  # a new conversation too
     finally:
         stack.start_postgres()
-    recovers(stack, sender)
+    # at once, on every process: pooled connections the restart closed are replaced
+    for name in stack.rasa_names:
+        assert FEE_ANSWER in " ".join(say(stack.rasa_url(name), sender, FEE_QUESTION, 10))
     all_running(stack)
     answered(stack)
 
