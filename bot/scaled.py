@@ -222,9 +222,12 @@ class ScaledStack:
         return self
 
     def stop(self) -> None:
-        for name in ["nginx", *reversed(self.rasa_names), *self.action_names, "redis"]:
-            if name in self.services:
-                self.services[name].stop()
+        order = [n for n in ["nginx", *self.rasa_names, *self.action_names, "redis"]
+                 if n in self.services]  # fmt: skip
+        for name in order:  # all at once: each takes seconds to finish
+            self.services[name].signal(signal.SIGTERM)
+        for name in order:
+            self.services[name].stop()
         self.stop_postgres()
         if self._postgres_home is not None:
             shutil.rmtree(self._postgres_home, ignore_errors=True)
