@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install Debian's PostgreSQL, Redis and nginx for the scaled layout (scripts/run-scaled.sh)
-# and its tests (tests/scale). Idempotent. Nothing is started or configured as a system
-# service: the layout starts its own throwaway servers on the loopback (bot/scaled.py).
+# and its tests (tests/scale). Idempotent. The layout starts its own throwaway servers on
+# the loopback (bot/scaled.py) and never uses the system services these packages may set
+# up where an init system runs.
 set -euo pipefail
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
