@@ -8,7 +8,8 @@ import signal
 import time
 
 from tests.e2e.conversation_sets import letters
-from tests.scale.conftest import FEE_ANSWER, FEE_QUESTION, all_running, answered, say
+from tests.e2e.socket_citizen import SocketCitizen
+from tests.scale.conftest import FEE_ANSWER, FEE_QUESTION, all_running, answered, api, say
 
 APOLOGY = "hệ thống đang gặp sự cố"
 
@@ -92,14 +93,37 @@ def test_postgresql_dung_thi_bao_ro_roi_tiep_tuc(stack):
 
 def test_redis_dung_thi_bao_ro_roi_tiep_tuc(stack):
     sender = conversation(stack)
-    redis = stack.services["redis"]
-    redis.stop()
+    widget = SocketCitizen(stack.rasa_url("rasa-1"), origin=stack.url)
     try:
-        apology_within_5s(stack, sender)
+        session_id = widget.request_session({})["session_id"]
+        assert FEE_ANSWER in widget.say(FEE_QUESTION, session_id, FEE_ANSWER)
+        redis = stack.services["redis"]
+        redis.stop()
+        try:
+            apology_within_5s(stack, sender)
+            # the widget's own process still reaches it, with the apology
+            assert APOLOGY in widget.say(FEE_QUESTION, session_id, APOLOGY, seconds=5)
+        finally:
+            redis.start()
+            redis.wait(30)
+        recovers(stack, sender)
+        # and messages from the other process reach the widget again once python-socketio
+        # has reconnected to Redis (it retries with a growing pause)
+        deadline, attempt = time.monotonic() + 40, 0
+        while True:
+            attempt += 1
+            text = f"Cán bộ trả lời sau khi Redis trở lại ({attempt})."
+            event = {"event": "bot", "text": text, "metadata": {"source": "staff"}}
+            pushed = api(stack, "rasa-2", "POST", f"/conversations/{session_id}/tracker/events",
+                         params={"output_channel": "latest", "execute_side_effects": "true"},
+                         json=[event])  # fmt: skip
+            assert pushed.status_code == 200, pushed.text
+            time.sleep(1)
+            if any(m.get("text") == text for m in widget.received):
+                break
+            assert time.monotonic() < deadline, "no delivery across processes after Redis"
     finally:
-        redis.start()
-        redis.wait(30)
-    recovers(stack, sender)
+        widget.close()
     all_running(stack)
     answered(stack)
 
