@@ -1,8 +1,11 @@
 # The two commands: `make run` (chat with the bot) and `make test` (everything CI runs).
-.PHONY: run test shell setup train kb-load lint bench
+.PHONY: run run-scaled test shell setup train kb-load lint bench
 
 run:            ## set up, load the knowledge base, train if needed, start the bot
 	bash scripts/run.sh
+
+run-scaled:     ## several Rasa and action servers behind nginx, PostgreSQL + Redis (docs/scale-out.md)
+	bash scripts/run-scaled.sh
 
 test:           ## set up and run every test (what .ci/run calls)
 	bash scripts/test.sh

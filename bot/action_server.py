@@ -91,6 +91,17 @@ def create_app(actions_package: str = "actions", token: Optional[str] = None) ->
     return app
 
 
+def warm_up() -> None:
+    """Build the catalog and the resolver before the first citizen asks: the first
+    question would otherwise pay for them, against Rasa's ACTION_TIMEOUT_SECONDS."""
+    try:
+        from actions.knowledge import resolver
+
+        resolver()
+    except Exception as error:  # the actions tell citizens; the server still starts
+        logger.warning("knowledge base not ready at start (%s)", type(error).__name__)
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description="Trợ lý Dịch vụ công action server")
     parser.add_argument("--actions", default="actions")
@@ -102,6 +113,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     if not settings.action_server_token:
         logger.warning("ACTION_SERVER_TOKEN is not set: any local process may call the actions")
     app = create_app(args.actions)
+    warm_up()
     logger.info("Action server on http://%s:%s", args.interface, args.port)
     app.run(host=args.interface, port=args.port, access_log=False, workers=1)
 

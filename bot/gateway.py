@@ -8,7 +8,8 @@ any route a future Rasa adds, gets 404 here. Bodies are bounded and must not be
 compressed, WebSocket messages are bounded, and each client address may make only so
 many requests a minute, so one client cannot starve the rest.
 
-In the scaled layout nginx takes this place with the same rule (deploy/nginx.conf).
+In the scaled layout nginx takes this place with the same rule (deploy/nginx.conf.template,
+docs/scale-out.md).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Optional
 
 from bot.privacy import install_log_masking
 from bot.settings import settings
+from bot.tracker_store import install_strict_reads
 
 
 def rasa_arguments(model: str, endpoints: str, credentials: str, debug: bool) -> list[str]:
@@ -37,6 +38,15 @@ def rasa_arguments(model: str, endpoints: str, credentials: str, debug: bool) ->
     return arguments
 
 
+def bound_action_calls() -> None:
+    """Rasa waits five minutes for the action server; a citizen should not. After
+    ACTION_TIMEOUT_SECONDS the turn fails, and the channel sends the apology
+    (`bot.channels.answered`), so a stuck action server costs a citizen seconds."""
+    import rasa.core.actions.action as rasa_actions
+
+    rasa_actions.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout_seconds  # type: ignore
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description="Trợ lý Dịch vụ công: the Rasa server")
     parser.add_argument("--model", required=True)
@@ -50,6 +60,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     os.environ["SANIC_ACCESS_LOG"] = "False"
     # the secret is passed inside this process, never on a command line others can read
     sys.argv = ["rasa", *rasa_arguments(args.model, args.endpoints, args.credentials, args.debug)]
+    bound_action_calls()
+    install_strict_reads()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -66,6 +66,12 @@ class Settings:
     max_json_depth: int
     messages_per_minute: int
     zalo_replay_window: int
+    # seconds Rasa waits for the action server before the turn fails (and the citizen
+    # gets the apology)
+    action_timeout_seconds: float
+    # several Rasa processes: socket.io events go through this Redis (python-socketio's
+    # AsyncRedisManager), so a message pushed by one process reaches a widget on another
+    socketio_redis_url: str
 
     def derived_key(self, purpose: str) -> bytes:
         """One secret, a separate key per use (widget sessions, pseudonyms)."""
@@ -105,6 +111,8 @@ def load_settings() -> Settings:
         max_json_depth=_int("MAX_JSON_DEPTH", 32),
         messages_per_minute=_int("MESSAGES_PER_MINUTE", 30),
         zalo_replay_window=_int("ZALO_REPLAY_WINDOW_SECONDS", 300),
+        action_timeout_seconds=float(_env("ACTION_TIMEOUT_SECONDS", "4")),
+        socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
     )
 
 

@@ -2,7 +2,8 @@
 # Set up if needed and run every check: lint, knowledge base, data validation, unit tests,
 # training (only when changed), dialogue test stories, NLU cross-validation and the
 # held-out NLU gate, the attack-surface suite against the servers as `make run` starts
-# them, and the end-to-end tests against the real servers: over HTTP, through the widget
+# them, the scaled layout (several Rasa processes behind nginx) with its faults, and the
+# end-to-end tests against the real servers: over HTTP, through the widget
 # in headless Chromium, and through the Zalo channel against a fake Zalo server.
 set -euo pipefail
 bash "$(dirname "$0")/setup.sh"
@@ -50,6 +51,10 @@ grep -E "cross-validation \(|^subset|^overall|^with_|^without_|bar not met|BELOW
 
 step "attack surface: the servers as make run starts them, probed from outside"
 python -m pytest tests/security -q -p no:cacheprovider
+
+step "scaled layout: two Rasa and two action servers behind nginx, PostgreSQL + Redis (Debian packages, throwaway servers on loopback)"
+bash scripts/setup-scaled.sh
+python -m pytest tests/scale -q -p no:cacheprovider --durations=5
 
 step "browser for the widget tests (Debian chromium + chromium-driver)"
 bash scripts/setup-browser.sh

@@ -232,6 +232,7 @@ def answering_every_message(on_new_message: Handler) -> Handler:
             await message.output_channel.send_text_message(message.sender_id, refusal)
             return
         sent = _recording(message.output_channel)
+        failed = False
         try:
             stored = can_receive_pushed_messages(message.input_channel) and (
                 await left_the_queue(message) or await kept_for_staff(message)
@@ -239,10 +240,13 @@ def answering_every_message(on_new_message: Handler) -> Handler:
             if not stored:
                 await on_new_message(message)
         except Exception:
+            failed = True
             logger.exception("processing a message failed")
         if sent:
             return
-        note = await waiting_note(message.sender_id)
+        # after a failure (the conversation store or the lock store unreachable) reading
+        # the conversation again would only fail again, later: the apology at once
+        note = None if failed else await waiting_note(message.sender_id)
         if note is None:
             logger.warning("no answer produced; sending the apology")
         if note == "":

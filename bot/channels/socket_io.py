@@ -10,7 +10,11 @@ Unlike Rasa's channel, a conversation belongs to the connection that owns it:
   its messages claim;
 - origins are limited to the configured portals, packets to the body limit, and client
   metadata is not stored;
-- `enter_room` is awaited (a coroutine since python-socketio 5.10).
+- `enter_room` is awaited (a coroutine since python-socketio 5.10);
+- with SOCKETIO_REDIS_URL set (several Rasa processes, docs/scale-out.md), events go
+  through Redis (python-socketio's AsyncRedisManager): a message one process sends to a
+  conversation reaches the widget wherever it is connected. Each process delivers to its
+  own sockets first, so with Redis down a process still reaches the widgets it holds.
 
 See `bot.channels.answered` for the answer every message gets.
 """
@@ -23,12 +27,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+import engineio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.answered import Handler, answering_every_message
 from bot.channels.senders import WEB
@@ -86,6 +91,36 @@ class WidgetOutput(SocketIOOutput):
         await self._send_message(recipient_id, message)
 
 
+class _EngineIOServer(engineio.AsyncServer):
+    """Engine.IO, except that dropping a client does not wait for it to fetch the close
+    packet. After a malformed long-polling POST (an unknown packet type such as "6"),
+    engineio disconnects the client and waits until it polls again: a client that never
+    does held that POST open forever (found by tests/scale/test_fuzz.py)."""
+
+    async def disconnect(self, sid: Optional[str] = None) -> None:
+        socket = self.sockets.get(sid) if sid is not None else None
+        if socket is None:
+            return await super().disconnect(sid)
+        await socket.close(wait=False, reason=self.reason.SERVER_DISCONNECT)
+        self.sockets.pop(sid, None)
+
+
+class _SocketServer(AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _EngineIOServer
+
+
+def client_manager() -> Optional[AsyncRedisManager]:
+    """Redis between the processes when configured; otherwise one process, in memory."""
+    if not settings.socketio_redis_url:
+        return None
+    return AsyncRedisManager(
+        settings.socketio_redis_url,
+        channel="tro-ly-socketio",
+        redis_options={"socket_connect_timeout": 2},
+    )
+
+
 class ReliableSocketIOInput(InputChannel):
     """socket.io for the widget; see the module docstring for what it adds to Rasa's."""
 
@@ -120,8 +155,9 @@ class ReliableSocketIOInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = answering_every_message(on_new_message)
-        sio = AsyncServer(
+        sio = _SocketServer(
             async_mode="sanic",
+            client_manager=client_manager(),
             cors_allowed_origins=list(settings.allowed_origins),
             max_http_buffer_size=settings.max_body_bytes,
         )

@@ -4,6 +4,7 @@ as the widget makes it (session request, then messages into that session)."""
 from __future__ import annotations
 
 import time
+from typing import Optional
 
 import socketio
 
@@ -11,8 +12,10 @@ import socketio
 class SocketCitizen:
     """A widget's socket.io connection through the public entry."""
 
-    def __init__(self, url: str) -> None:
-        self.client = socketio.Client(reconnection=False)
+    def __init__(self, url: str, origin: Optional[str] = None) -> None:
+        # `origin`: the page the widget runs on (default: the server's own origin)
+        extra = {"websocket_extra_options": {"origin": origin}} if origin else {}
+        self.client = socketio.Client(reconnection=False, **extra)
         self.session: dict = {}
         self.received: list = []
         self.client.on("session_confirm", self.session.update)

@@ -16,7 +16,7 @@ def test_cau_hinh_zalo_la_cau_hinh_chung_them_zalo():
 
 
 def test_moi_truong_san_xuat_dung_cung_kho_hoi_thoai_co_che_du_lieu():
-    for name in ("endpoints.yml", "endpoints.production.yml"):
+    for name in ("endpoints.yml", "endpoints.production.yml", "endpoints.scaled.yml"):
         store = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))["tracker_store"]
         assert store["type"] == "bot.tracker_store.MaskingSQLTrackerStore"
 
@@ -43,3 +43,10 @@ def test_bien_moi_truong_trong_endpoints_duoc_thay_gia_tri(monkeypatch):
     assert production.tracker_store.kwargs["password"] == "pw"
     assert production.lock_store.kwargs["password"] == "rpw"
     assert production.lock_store.kwargs["use_ssl"] is True
+    scaled = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.scaled.yml"))
+    assert scaled.action.url == "http://10.0.0.5:5055/webhook"
+    assert scaled.action.headers == {"X-Action-Token": "t0k3n"}
+    assert scaled.tracker_store.kwargs["password"] == "pw"
+    assert scaled.lock_store.kwargs["password"] == "rpw"
+    for endpoints in (production, scaled):  # several processes: the lock store made for it
+        assert endpoints.lock_store.type == "bot.lock_store.SharedRedisLockStore"
