@@ -226,10 +226,10 @@ def peak_rss_mb(pid: int) -> float:
     return sum(_status_kb(p, "VmHWM") for p in process_tree(pid)) / 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its descendants so far."""
+def cpu_seconds(pid: int, descendants: bool = True) -> float:
+    """User + system CPU time of a process (and its descendants) so far."""
     total = 0
-    for p in process_tree(pid):
+    for p in process_tree(pid) if descendants else [pid]:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
@@ -359,9 +359,17 @@ def run_ours(work: Path, python_options: Optional[Dict[str, List[str]]] = None):
         loader.write(session, loader.parse_sources(ROOT / "data" / "kb"))
     (work / "bot").mkdir(exist_ok=True)
     extra = {"MESSAGES_PER_MINUTE": "1000000"}  # see the module's docstring
-    with launch_bot(work / "bot", kb_url, extra_env=extra, python_options=python_options) as bot:
-        pids = {name: process.pid for name, process in bot.processes.items()}
-        yield Target("ours", f"{bot.url}/webhooks/rest/webhook", True, pids), bot
+    try:
+        with launch_bot(
+            work / "bot", kb_url, extra_env=extra, python_options=python_options
+        ) as bot:
+            pids = {name: process.pid for name, process in bot.processes.items()}
+            yield Target("ours", f"{bot.url}/webhooks/rest/webhook", True, pids), bot
+    finally:  # the servers' logs outlive the temporary directory
+        logs = ROOT / "var" / "bench" / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for log in (work / "bot").glob("*.log"):
+            shutil.copy(log, logs / log.name)
 
 
 # ------------------------------------------------------------------------------ load
@@ -459,12 +467,12 @@ async def _run_level(
             )  # fmt: skip
 
     before = {name: cpu_seconds(pid) for name, pid in target.pids.items()}
-    busy, own = machine_busy_seconds(), cpu_seconds(os.getpid())
+    busy, own = machine_busy_seconds(), cpu_seconds(os.getpid(), descendants=False)
     started = time.perf_counter()
     await asyncio.gather(*(citizen(i) for i in range(citizens)))
     level.seconds = time.perf_counter() - started
     level.cpu = {name: cpu_seconds(pid) - before[name] for name, pid in target.pids.items()}
-    level.cpu["load generator"] = cpu_seconds(os.getpid()) - own
+    level.cpu["load generator"] = cpu_seconds(os.getpid(), descendants=False) - own
     level.others = machine_busy_seconds() - busy - sum(level.cpu.values())
     level.rss = {name: rss_mb(pid) for name, pid in target.pids.items()}
     return level
