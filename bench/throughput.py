@@ -283,6 +283,7 @@ def bench_environment() -> Dict[str, str]:
 
 def build_bare(directory: Path) -> None:
     """`rasa init --no-prompt` into `directory` (it trains the model), unless done before."""
+    directory = directory.resolve()
     if list((directory / "models").glob("*.tar.gz")):
         return
     directory.mkdir(parents=True, exist_ok=True)
@@ -597,7 +598,7 @@ def main() -> None:
             print("ours: starting the action server, Rasa and the public entry", flush=True)
             targets.append(stack.enter_context(run_ours(tmp))[0])
         if not args.no_bare:
-            bare_dir = args.bare_dir or tmp / "bare"
+            bare_dir = (args.bare_dir or tmp / "bare").resolve()
             build_bare(bare_dir)
             print("bare: starting rasa run --enable-api", flush=True)
             targets.append(stack.enter_context(run_bare(bare_dir)))
