@@ -52,6 +52,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     sys.argv = ["rasa", *rasa_arguments(args.model, args.endpoints, args.credentials, args.debug)]
     from rasa.__main__ import main as rasa_main
 
+    from bot import action_responses
+
+    action_responses.install()  # the action server's answers: the schema checked once
+
     rasa_main()
 
 
