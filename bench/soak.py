@@ -96,7 +96,8 @@ def print_report(level: Level, samples: List[Sample], every_minute: float = 60.0
     print(
         f"\n{level.messages} messages in {level.seconds / 60:.1f} min ({level.rate:.1f} msg/s), "
         f"p50 {level.percentile(0.5):.0f} ms, p95 {level.percentile(0.95):.0f} ms, "
-        f"p99 {level.percentile(0.99):.0f} ms, errors {level.errors} {level.error_kinds or ''}"
+        f"p99 {level.percentile(0.99):.0f} ms, errors {level.errors}"
+        + (f" {level.error_kinds}" if level.error_kinds else "")
     )
     settled = [s for s in samples if s[0] >= 60] or samples
     print("RSS growth per 1,000 messages (slope after the first minute; last - first sample):")
