@@ -56,6 +56,11 @@ def create_app(actions_package: str = "actions", token: Optional[str] = None) ->
     app = Sanic("actions", configure_logging=False)
     # compressed bodies are bounded after inflating (inflate); this bounds what arrives
     app.config.REQUEST_MAX_SIZE = settings.max_action_body_bytes
+    # Rasa opens a new connection for every action call and, busy with many turns, may
+    # write the request seconds after connecting; Sanic's 5-second idle timeout would
+    # close the connection first and the turn would fail. Rasa is the only client
+    # (loopback, token), so a new connection may wait as long as a request's body may.
+    app.config.KEEP_ALIVE_TIMEOUT = app.config.REQUEST_TIMEOUT
     executor = ActionExecutor()
     executor.register_package(actions_package)
 

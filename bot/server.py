@@ -64,6 +64,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     install_strict_reads()
     from rasa.__main__ import main as rasa_main
 
+    from bot import action_responses
+
+    action_responses.install()  # the action server's answers: the schema checked once
+
     rasa_main()
 
 

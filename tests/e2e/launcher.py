@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import jwt
 import requests
@@ -102,9 +102,11 @@ def launch_bot(
     credentials: Optional[Path] = None,
     extra_env: Optional[Dict[str, str]] = None,
     debug: bool = False,
+    python_options: Optional[Dict[str, List[str]]] = None,
 ) -> Iterator[RunningBot]:
     """The bot as `make run` starts it, on free ports with its own SQLite files
-    (`debug`: Rasa logs everything, as with `--debug`)."""
+    (`debug`: Rasa logs everything, as with `--debug`; `python_options`: interpreter
+    arguments put before `-m` for a server, e.g. `{"rasa": ["-m", "cProfile", "-o", F]}`)."""
     model = Path(os.environ["TEST_MODEL"])  # set by scripts/test.sh; missing = a failure
     env = bot_environment(work, kb_url, **(extra_env or {}))
     endpoints = work / "endpoints.yml"
@@ -129,6 +131,8 @@ def launch_bot(
                  *(["--debug"] if debug else [])],
         "gateway": [PYTHON, "-m", "bot.gateway"],
     }  # fmt: skip
+    for name, options in (python_options or {}).items():
+        commands[name][1:1] = options
     try:
         for name, command in commands.items():
             bot.logs[name] = work / f"{name}.log"
