@@ -266,10 +266,16 @@ def test_a_waiting_citizen_who_says_quay_lai_tro_ly_gets_the_bot_back(bot, conso
         citizen.close()
 
 
-def test_when_nobody_claims_the_citizen_is_told_and_the_bot_answers_again(bot, tmp_path_factory):
-    """A console whose tickets expire after 6 seconds unclaimed (15 minutes by default)."""
-    work = tmp_path_factory.mktemp("impatient-console")
-    with run_console(bot, work, CONSOLE_HANDOFF_UNCLAIMED_MINUTES="0.1"):
+def test_when_nobody_claims_the_citizen_is_told_and_the_bot_answers_again(tmp_path_factory, kb_url):
+    """A bot of its own, and a console whose tickets expire after 6 seconds unclaimed
+    (15 minutes by default), so no other console holds a ticket for this citizen."""
+    work = tmp_path_factory.mktemp("impatient")
+    (work / "console").mkdir()
+    (work / "bot").mkdir()
+    with (
+        launch_bot(work / "bot", kb_url) as bot,
+        run_console(bot, work / "console", CONSOLE_HANDOFF_UNCLAIMED_MINUTES="0.1"),
+    ):
         citizen = SocketCitizen(bot.url)
         try:
             sender = citizen.request_session({})["session_id"]
@@ -326,8 +332,12 @@ def test_in_the_browser_the_badge_and_the_live_view_follow_the_citizen(
         citizen.say("cho tôi gặp cán bộ", sender, "cán bộ")
         # the badge and the queue follow by polling (static script, no inline code)
         page.wait(lambda: page.one("#queue-badge").text.strip() == "1", 10, "no badge")
-        page.wait(lambda: page.css("#queue-rows button.claim"), 10, "no row in the queue")
-        page.one("#queue-rows button.claim").click()
+        an = officer(console, "can.bo.an")
+        rows = an.get(f"{console}/api/hang-cho/", timeout=10).json()["tickets"]
+        mine = next(r["id"] for r in rows if r["sender_id"] == sender)
+        claim = f'#queue-rows tr[data-ticket="{mine}"] button.claim'
+        page.wait(lambda: page.css(claim), 10, "no row in the queue")
+        page.one(claim).click()
         page.wait(lambda: page.css("#reply-text"), 10, "no reply box after the claim")
         page.one("#reply-text").send_keys("Cán bộ Bình xin nghe ạ.")
         page.one("#reply-form button[type=submit]").click()
