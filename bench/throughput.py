@@ -254,22 +254,6 @@ class Target:
     pids: Dict[str, int] = field(default_factory=dict)
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} not up after {seconds}s:\n{log.read_text()[-3000:]}")
-
-
 def bench_environment() -> Dict[str, str]:
     return {
         "HF_HUB_OFFLINE": "1",
@@ -321,6 +305,8 @@ def run_bare(directory: Path) -> Iterator[Target]:
             cwd=directory, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
+        from tests.e2e.launcher import wait_until_up
+
         wait_until_up(f"{base}/webhooks/rest/", processes["rasa"], 240, log)
         yield Target("bare", f"{base}/webhooks/rest/webhook", False,
                      {name: p.pid for name, p in processes.items()})  # fmt: skip

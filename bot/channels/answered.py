@@ -116,6 +116,19 @@ async def waiting_note(sender_id: str) -> Optional[str]:
     return WAITING_FOR_STAFF
 
 
+async def _parsed(agent: Any, message: UserMessage) -> UserUttered:
+    """The citizen's message as Rasa would store it, parsed, without running a turn."""
+    parsed = await agent.parse_message(message.text or "")
+    return UserUttered(
+        message.text,
+        parsed.get("intent"),
+        parsed.get("entities"),
+        parsed,
+        input_channel=message.input_channel,
+        message_id=message.message_id,
+    )
+
+
 RESTART_COMMANDS = ("/restart", "/session_start")
 
 
@@ -145,15 +158,7 @@ async def kept_for_staff(message: UserMessage) -> bool:
         restarting = (message.text or "").strip().lower().startswith(RESTART_COMMANDS)
         if not expired and not restarting:
             return False
-        parsed = await agent.parse_message(message.text or "")
-        said = UserUttered(
-            message.text,
-            parsed.get("intent"),
-            parsed.get("entities"),
-            parsed,
-            input_channel=message.input_channel,
-            message_id=message.message_id,
-        )
+        said = await _parsed(agent, message)
         events: List[Any] = [said]
         if expired:
             session_start = await ActionSessionStart().run(None, None, tracker, agent.domain)
@@ -186,15 +191,7 @@ async def left_the_queue(message: UserMessage) -> bool:
         tracker = await agent.tracker_store.retrieve(message.sender_id)
         if tracker is None or not tracker.is_paused() or not tracker.get_slot("handoff_requested"):
             return False
-        parsed = await agent.parse_message(message.text or "")
-        said = UserUttered(
-            message.text,
-            parsed.get("intent"),
-            parsed.get("entities"),
-            parsed,
-            input_channel=message.input_channel,
-            message_id=message.message_id,
-        )
+        said = await _parsed(agent, message)
         events = [
             said,
             ConversationResumed(),

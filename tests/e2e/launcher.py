@@ -62,7 +62,8 @@ class RunningBot:
         return response.json()
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Until `url` answers 200; fails with the end of `log` if the process exits or time runs out."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -141,9 +142,15 @@ def launch_bot(
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
             if name == "rasa":  # the public entry starts once the bot answers
-                _wait_for(f"{bot.api_url}/webhooks/rest/", bot.processes[name], 240, bot.logs[name])
-        _wait_for(f"{bot.actions_url}/health", bot.processes["actions"], 120, bot.logs["actions"])
-        _wait_for(f"{bot.url}/webhooks/rest/", bot.processes["gateway"], 60, bot.logs["gateway"])
+                wait_until_up(
+                    f"{bot.api_url}/webhooks/rest/", bot.processes[name], 240, bot.logs[name]
+                )
+        wait_until_up(
+            f"{bot.actions_url}/health", bot.processes["actions"], 120, bot.logs["actions"]
+        )
+        wait_until_up(
+            f"{bot.url}/webhooks/rest/", bot.processes["gateway"], 60, bot.logs["gateway"]
+        )
         yield bot
     finally:
         for process in bot.processes.values():
