@@ -315,8 +315,16 @@ def _check_procedure(
         check.problem(file, procedure, f"'online' must be one of {sorted(ONLINE_LEVELS)}")
     if not isinstance(procedure.get("aliases") or [], list):
         check.problem(file, procedure, "'aliases' must be a list")
+    if len(str(procedure.get("code") or "")) > 40:
+        check.problem(file, procedure, "'code' is longer than 40 characters")
+    if len(procedure_key(procedure)) > 120:
+        check.problem(file, procedure, "the name is too long for a key (120 characters folded)")
     for document in procedure.get("documents") or []:
         check.keys(file, document, DOCUMENT_KEYS, "document")
+        if len(str(document.get("form") or "")) > 40:
+            check.problem(
+                file, document, "'form' is longer than 40 characters (put the rest in 'note')"
+            )
         check.required(file, document, ("name",), "document")
         check.a_source(file, document, sources)
         check.a_date(file, document, "verified_on")

@@ -254,3 +254,18 @@ def test_phan_lien_thong_thieu_nguon_bi_bao_loi(tmp_path):
         '        result: "Thẻ BHYT của trẻ"\n',
     )
     assert any("source" in p.message for p in problems(write(tmp_path, text)))
+
+
+def test_mau_qua_dai_cho_cot_du_lieu_bi_bao_loi_tren_moi_he_csdl(tmp_path):
+    """SQLite would take it; PostgreSQL refuses a form longer than its column."""
+    text = GOOD.replace(
+        "    fees:\n",
+        "    documents:\n"
+        '      - name: "Tờ khai"\n'
+        '        form: "02/QTT-TNCN (Phụ lục I Thông tư 89/2026/TT-BTC)"\n'
+        "        source: tt75\n"
+        "        verified_on: 2026-11-22\n"
+        "    fees:\n",
+        1,
+    )
+    assert any("'form' is longer than 40" in p.message for p in problems(write(tmp_path, text)))
