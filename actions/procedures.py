@@ -100,7 +100,7 @@ def _message_settles(mention: Resolution, whole: Resolution, text: str) -> bool:
     best = whole.best
     if best is None or whole.is_ambiguous or resolver().rules_out(text, best.procedure.key):
         return False
-    if mention.is_ambiguous or best.procedure.key in {c.procedure.key for c in mention.top(3)}:
+    if mention.is_ambiguous or best.procedure.key in {c.procedure.key for c in mention.candidates}:
         return True
     # the mention is one part of a liên thông bundle the whole message asks for
     # ("làm khai sinh, nhập khẩu và thẻ bhyt cho con": the bundle, not the birth alone)

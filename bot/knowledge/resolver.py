@@ -78,7 +78,8 @@ SIDE_PENALTY = 0.15  # a name in a side clause, or the object of another name, s
 # Words that say nothing about which procedure is meant; a fuzzy window of only these
 # never counts ("dang ky" alone is not a procedure). Function words are here too: "o"
 # (ở), "co" (có), "moi" (mới), "nha" (nhà), "nguoi" (người), "di" (đi), "do" (do, đó),
-# "bi" (bị), "viet" (Việt Nam) are in some names but in almost every message.
+# "bi" (bị), "viet" (Việt Nam) are in some names but in almost every message, and "giam"
+# is "giảm" (phí) far more often than "giám" (hộ).
 GENERIC_WORDS = frozenset(
     [
         "dang",
@@ -146,6 +147,7 @@ GENERIC_WORDS = frozenset(
         "bi",
         "khi",
         "viet",
+        "giam",  # giảm (phí) in fee questions, folded like giám (hộ)
     ]
 )
 

@@ -31,3 +31,14 @@ def test_mot_phan_cua_thu_tuc_lien_thong_nhuong_cho_ca_goi_lien_thong():
 def test_chi_noi_khai_sinh_thi_van_la_dang_ky_khai_sinh():
     found = procedures.find_procedure(said("làm khai sinh cho con cần gì", "khai sinh"))
     assert found.procedure is not None and found.procedure.key == "1.001193"
+
+
+def test_loi_noi_ca_cau_chon_mot_cach_doc_cua_chinh_cum_tu():
+    """ "gks cho con" alone reads as a birth registration; "xin lại" says it is a copy,
+    even when the new procedures crowd the phrase's own first three readings."""
+    found = procedures.find_procedure(said("xin lại gks cho con cần gì", "gks cho con"))
+    assert found.procedure is not None and found.procedure.key == "2.000635"
+
+
+def test_giam_phi_khong_phai_giam_ho(resolver):
+    assert resolver.resolve("những thủ tục nào nộp online được giảm phí?").best is None
