@@ -108,7 +108,10 @@ class ActionTroubleshootAccount(Troubleshoot):
 
 
 class ActionExplainVneid(ExplainGuide):
-    action_name, guide_key = "action_explain_vneid", "vneid_levels"
+    """VNeID levels; a message naming an account problem ("quên mật khẩu vneid") gets
+    that problem's guide."""
+
+    action_name, guide_key, prefix = "action_explain_vneid", "vneid_levels", "account_"
     buttons = (("Tạo tài khoản Dịch vụ công", "/ask_create_account"),)
 
 

@@ -22,22 +22,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog, resolver
 from bot import answers
-from bot.knowledge.catalog import Procedure
+from bot.knowledge.catalog import Case, Procedure
 from bot.knowledge.dates import day_asked
 from bot.knowledge.fees import Circumstances, FeeDay
 from bot.knowledge.resolver import Resolution
+from bot.questions import QUESTION_INTENTS, after_correction, questions_asked
 from bot.text import count_value, counts_in, normalize
 
 logger = logging.getLogger(__name__)
 
-QUESTION_BUTTONS = (
-    ("documents", "Cần giấy tờ gì?", "ask_documents"),
-    ("fee", "Lệ phí bao nhiêu?", "ask_fee"),
-    ("processing_time", "Mất bao lâu?", "ask_processing_time"),
-    ("agency", "Nộp ở đâu?", "ask_agency"),
-    ("online", "Nộp online được không?", "ask_online_discount"),
-    ("filing", "Cách nộp trực tuyến", "ask_how_to_file"),
-    ("checklist", "Tóm tắt (checklist)", "ask_checklist"),
+QUESTION_BUTTONS = tuple(
+    (key, title, QUESTION_INTENTS[key])
+    for key, title in (
+        ("documents", "Cần giấy tờ gì?"),
+        ("fee", "Lệ phí bao nhiêu?"),
+        ("processing_time", "Mất bao lâu?"),
+        ("agency", "Nộp ở đâu?"),
+        ("online", "Nộp online được không?"),
+        ("filing", "Cách nộp trực tuyến"),
+        ("checklist", "Tóm tắt (checklist)"),
+    )
 )
 KB_UNAVAILABLE = (
     "Xin lỗi anh/chị, hệ thống tra cứu của Trợ lý đang gián đoạn. Anh/chị vui lòng thử lại "
@@ -68,6 +72,9 @@ def find_procedure(tracker: Tracker) -> Found:
     with a neighbour, nor with the procedure discussed before."""
     mentions = _latest_entities(tracker, "procedure")
     text = tracker.latest_message.get("text") or ""
+    corrected = _corrected_procedure(text)
+    if corrected is not None:
+        return Found(procedure=corrected)
     ruled_out: Optional[str] = None
     for query in [*mentions, text]:
         resolution = resolver().resolve(query)
@@ -87,6 +94,18 @@ def find_procedure(tracker: Tracker) -> Found:
         return Found(unknown_mention=unknown)
     key = tracker.get_slot("procedure")
     return Found(procedure=catalog().get(key) if key else None)
+
+
+def _corrected_procedure(text: str) -> Optional[Procedure]:
+    """The procedure named after a correction ("thường trú... à nhầm, tạm trú ạ")."""
+    corrected = after_correction(text)
+    if corrected == text:
+        return None
+    resolution = resolver().resolve(corrected)
+    best = resolution.best
+    if best is None or resolution.is_ambiguous or resolver().rules_out(text, best.procedure.key):
+        return None
+    return best.procedure
 
 
 def _message_settles(mention: Resolution, whole: Resolution, text: str) -> bool:
@@ -114,11 +133,15 @@ def procedure_buttons(procedures: tuple[Procedure, ...], intent: str) -> List[Di
     ]
 
 
-def question_buttons(procedure: Procedure) -> List[Dict[str, str]]:
+def question_buttons(
+    procedure: Procedure, answered: tuple[str, ...] = (), limit: int = len(QUESTION_BUTTONS)
+) -> List[Dict[str, str]]:
+    """Buttons for the questions one can ask about `procedure`, those answered left out."""
     return [
         {"title": title, "payload": f'/{intent}{{"procedure": "{procedure.name}"}}'}
-        for _, title, intent in QUESTION_BUTTONS
-    ]
+        for key, title, intent in QUESTION_BUTTONS
+        if key not in answered
+    ][:limit]
 
 
 def _quantity(tracker: Tracker) -> Optional[int]:
@@ -215,17 +238,80 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
 }
 
 
+# the natural next questions offered under an answer, besides the rating buttons
+NEXT_QUESTIONS = 3
+# at most this many questions answered in one reply ("cần gì, bao nhiêu tiền, ở đâu")
+MOST_QUESTIONS = 3
+
+
+def questions_to_answer(question: str, tracker: Tracker) -> List[str]:
+    """`question`, then the other questions the message asks ("cần giấy tờ gì và hết
+    bao nhiêu tiền"), in the order asked. A checklist already answers them all."""
+    if question == "checklist":
+        return [question]
+    asked = questions_asked(tracker.latest_message.get("text") or "")
+    others = [q for q in asked if q in ANSWERS and q not in (question, "checklist")]
+    return [question, *others][:MOST_QUESTIONS]
+
+
+# the questions whose answer depends on the citizen's case (documents, who decides)
+CASE_QUESTIONS = ("documents", "checklist", "agency")
+
+
+def case_of(procedure: Procedure, tracker: Tracker) -> Optional[Case]:
+    """The case the citizen is in: the button they tapped, what this message says ("con
+    em 8 tuổi"), else what they said before about this same procedure."""
+    for key in _latest_entities(tracker, "case"):
+        if procedure.case_named(key):
+            return procedure.case_named(key)
+    stated = procedure.case_stated_in(tracker.latest_message.get("text") or "")
+    if stated is not None or tracker.get_slot("procedure") != procedure.key:
+        return stated
+    return procedure.case_named(tracker.get_slot("procedure_case"))
+
+
+def case_buttons(procedure: Procedure, intent: str) -> List[Dict[str, str]]:
+    """One short question per case ("Làm cho trẻ dưới 14 tuổi?"), answered by a tap."""
+    return [
+        {
+            "title": case.question,
+            "payload": f"/{intent}"
+            + json.dumps({"procedure": procedure.name, "case": case.key}, ensure_ascii=False),
+        }
+        for case in procedure.cases
+    ]
+
+
 def answer(
     dispatcher: CollectingDispatcher, question: str, procedure: Procedure, tracker: Tracker
 ) -> List[EventType]:
-    """Say the answer to `question` about `procedure`; the slots it sets."""
-    reply = ANSWERS[question](procedure, tracker)
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    """Say, in one reply, the answer to `question` about `procedure` (in the citizen's
+    case) and to the other questions the message asks; the slots it sets."""
+    case = case_of(procedure, tracker)
+    general = procedure
+    procedure = procedure.in_case(case)
+    questions = questions_to_answer(question, tracker)
+    replies = [ANSWERS[q](procedure, tracker) for q in questions]
+    if case is not None and not set(questions) & set(CASE_QUESTIONS):
+        replies.append(Reply(answers.case_answer(procedure)))  # "quá hạn thì sao?"
+    first = replies[0]
+    asks_a_condition = first.buttons != list(FEEDBACK_BUTTONS)
+    asks_the_case = case is None and general.cases and question in CASE_QUESTIONS
+    if asks_a_condition:
+        buttons = first.buttons
+    elif asks_the_case:
+        intent = QUESTION_INTENTS[question]
+        buttons = case_buttons(general, intent) + question_buttons(procedure, tuple(questions), 2)
+    else:
+        buttons = question_buttons(procedure, tuple(questions), NEXT_QUESTIONS) + first.buttons
+    text = "\n\n".join(r.text for r in replies if r.text)
+    dispatcher.utter_message(text=text, buttons=buttons)
     return [
         SlotSet("procedure", procedure.key),
+        SlotSet("procedure_case", case.key if case else None),
         SlotSet("pending_question", None),
         SlotSet("last_question", question),
-        *reply.events,
+        *[event for reply in replies for event in reply.events],
     ]
 
 
@@ -360,6 +446,11 @@ class ActionChooseProcedure(ProcedureQuestion):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if pending not in ANSWERS and follows_up(tracker.latest_message.get("text") or ""):
             pending = tracker.get_slot("last_question")  # the same question, new procedure
+        asked = [
+            q for q in questions_asked(tracker.latest_message.get("text") or "") if q in ANSWERS
+        ]
+        if found.procedure is not None and asked:
+            return answer(dispatcher, asked[0], found.procedure, tracker)  # "làm hộ chiếu ở đâu"
         if found.procedure is not None and pending in ANSWERS:
             return answer(dispatcher, pending, found.procedure, tracker)
         if found.procedure is not None:

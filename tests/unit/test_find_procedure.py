@@ -42,3 +42,24 @@ def test_loi_noi_ca_cau_chon_mot_cach_doc_cua_chinh_cum_tu():
 
 def test_giam_phi_khong_phai_giam_ho(resolver):
     assert resolver.resolve("những thủ tục nào nộp online được giảm phí?").best is None
+
+
+def test_dinh_chinh_giua_cau_thi_lay_thu_tuc_sau_loi_dinh_chinh():
+    found = procedures.find_procedure(
+        said("cho hoi le phi dang ky thuong tru... a nham, tam tru a", "thuong tru", "tam tru")
+    )
+    assert found.procedure is not None and "tạm trú" in found.procedure.name.lower()
+
+
+def test_hai_cau_hoi_mot_tin_nhan_duoc_tra_loi_ca_hai_trong_mot_lan(catalog):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    tracker = said("làm hộ chiếu cần giấy tờ gì và hết bao nhiêu tiền", "hộ chiếu")
+    passport = procedures.find_procedure(tracker).procedure
+    procedures.answer(dispatcher, "documents", passport, tracker)
+    [message] = dispatcher.messages
+    assert "Hồ sơ" in message["text"] and "Lệ phí" in message["text"]
+    offered = [b["title"] for b in message["buttons"]]
+    assert "Cần giấy tờ gì?" not in offered and "Lệ phí bao nhiêu?" not in offered
+    assert "Nộp ở đâu?" in offered  # the natural next question

@@ -1,0 +1,110 @@
+"""What a message asks about a procedure, read from its words.
+
+The intent classifier gives one question per message, but citizens ask two at once
+("làm hộ chiếu cần gì và hết bao nhiêu tiền", "tách hộ nộp ở đâu, lệ phí bao nhiêu"),
+name a procedure and a question in one breath ("làm hộ chiếu cho cháu ở đâu"), or
+correct themselves mid-message ("lệ phí thường trú... à nhầm, tạm trú"). These cues
+let the answer cover every question asked, about the procedure meant last.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import normalize
+
+# The words that ask each question, normalised (bot.text.normalize), whole words.
+# Keys are the question keys of the procedure answers (actions/procedures.py).
+QUESTION_CUES: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "giay to", "can gi", "can nhung gi", "can nhung giay", "can mang", "mang theo",
+        "mang gi", "chuan bi gi", "chuan bi nhung gi", "thanh phan ho so", "ho so gom",
+        "ho so can", "can co gi", "can co nhung gi", "phai co gi", "thu tuc gom",
+    ),
+    "fee": (
+        "le phi", "phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu", "ton bao nhieu",
+        "mat tien", "het tien", "ton tien", "tien", "gia bao nhieu",
+    ),
+    "processing_time": (
+        "bao lau", "may ngay", "bao nhieu ngay", "mat may", "bao gio co", "bao gio xong",
+        "khi nao co", "khi nao xong", "thoi han giai quyet", "thoi gian giai quyet",
+        "co ket qua", "tra ket qua", "lau khong",
+    ),
+    "agency": (
+        "o dau", "cho nao", "noi nao", "co quan nao", "nop dau", "lam dau", "den dau",
+        "di dau", "tai dau", "o cho nao",
+    ),
+    # "hướng dẫn tôi xin giấy xác nhận...": the whole procedure, in one checklist
+    "checklist": (
+        "huong dan toi xin", "huong dan xin", "huong dan toi lam", "huong dan lam",
+        "huong dan em lam", "huong dan minh lam", "chi toi cach", "lam the nao de xin",
+        "thu tuc nhu the nao", "thu tuc ra sao", "quy trinh",
+    ),
+    "online": (
+        "online duoc khong", "online co duoc", "online khong", "co online", "lam online duoc",
+        "nop online duoc", "qua mang duoc", "tren mang duoc",
+    ),
+}  # fmt: skip
+
+# questions asked with a few words between ("cần nhữg gì", "hết tất cả bao nhiêu")
+QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    "documents": re.compile(r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"),
+    "fee": re.compile(r"\b(het|mat|ton|tra|nop)( \w+){0,2} bao nhieu( tien)?$|\bbao nhieu tien\b"),
+}
+
+# the intent that asks each question (the procedure answers' buttons send these)
+QUESTION_INTENTS: dict[str, str] = {
+    "documents": "ask_documents",
+    "fee": "ask_fee",
+    "processing_time": "ask_processing_time",
+    "agency": "ask_agency",
+    "online": "ask_online_discount",
+    "filing": "ask_how_to_file",
+    "checklist": "ask_checklist",
+}
+
+# "à nhầm", "ý tôi là", "không phải ... mà là": what follows replaces what came before
+CORRECTION_MARKERS = ("nham", "y toi la", "y em la", "y minh la", "y la", "khong phai", "ma la")
+
+
+# words that make a cue a question rather than a topic: "lệ phí bao nhiêu", not "lệ phí
+# bot nói đúng"; a request ("hướng dẫn tôi xin...") asks too
+ASKING_WORDS = frozenset(["gi", "bao", "may", "dau", "nao", "khong", "sao", "huong", "chi"])
+
+
+def _asks(cue: str) -> bool:
+    return not ASKING_WORDS.isdisjoint(cue.split())
+
+
+def _first_position(padded: str, cues: tuple[str, ...]) -> int:
+    found = [padded.find(f" {cue} ") for cue in cues]
+    return min((at for at in found if at >= 0), default=-1)
+
+
+def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
+    """The question keys the message asks, in the order it asks them. With
+    `interrogative_only`, only cues worded as a question count ("cần giấy tờ gì", not
+    "giấy tờ ... kê đủ")."""
+    padded = f" {normalize(text)} "
+    positions = {
+        key: _first_position(padded, tuple(c for c in cues if _asks(c) or not interrogative_only))
+        for key, cues in QUESTION_CUES.items()
+    }
+    for key, pattern in QUESTION_PATTERNS.items():
+        match = pattern.search(padded.strip())
+        if match and (positions[key] < 0 or match.start() < positions[key]):
+            positions[key] = match.start()
+    return [key for key, at in sorted(positions.items(), key=lambda kv: kv[1]) if at >= 0]
+
+
+def after_correction(text: str) -> str:
+    """The part of a message after its last correction ("... à nhầm, tạm trú ạ" →
+    "tạm trú ạ"), or the whole message when it corrects nothing or nothing follows."""
+    words = normalize(text).split()
+    padded = f" {' '.join(words)} "
+    cut = -1
+    for marker in CORRECTION_MARKERS:
+        for match in re.finditer(rf" {marker} ", padded):
+            cut = max(cut, match.end())
+    rest = padded[cut:].strip() if cut >= 0 else ""
+    return rest if rest else text

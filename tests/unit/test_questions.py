@@ -1,0 +1,38 @@
+"""What a message asks: every question in it, and the procedure meant after a correction."""
+
+import pytest
+
+from bot.questions import after_correction, questions_asked
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("làm hộ chiếu cần giấy tờ gì và hết bao nhiêu tiền", ["documents", "fee"]),
+        ("lam ho chieu can giay to gi va het bn tien", ["documents", "fee"]),
+        ("Tách hộ nộp ở đâu và lệ phí bao nhiêu ạ?", ["agency", "fee"]),
+        ("đk tạm trú onl được không, phí bao nhiêu", ["online", "fee"]),
+        ("doi bang lai b2 can nhung gi, bao lau thi co bang moi", ["documents", "processing_time"]),
+        ("Đăng ký thường trú cần những giấy tờ gì và bao lâu thì có kết quả?",
+         ["documents", "processing_time"]),
+        ("làm hộ chiếu cho cháu ở đâu ạ", ["agency"]),
+        ("chứng thực bản sao 5 trang hết bn, làm ở đâu", ["fee", "agency"]),
+    ],
+)  # fmt: skip
+def test_moi_cau_hoi_trong_tin_nhan_theo_thu_tu_hoi(text, asked):
+    assert questions_asked(text) == asked
+
+
+@pytest.mark.parametrize("text", ["hộ chiếu", "cảm ơn nhiều", "tôi muốn làm khai sinh cho con"])
+def test_tin_nhan_khong_hoi_gi_thi_khong_co_cau_hoi(text):
+    assert questions_asked(text) == []
+
+
+def test_sau_loi_dinh_chinh_la_phan_duoc_tinh():
+    assert after_correction("cho hoi le phi dang ky thuong tru... a nham, tam tru a") == "tam tru a"
+    assert after_correction("à nhầm, ý tôi là hộ chiếu") == "ho chieu"
+
+
+def test_khong_dinh_chinh_hay_khong_con_gi_sau_thi_giu_ca_cau():
+    assert after_correction("lệ phí tạm trú bao nhiêu") == "lệ phí tạm trú bao nhiêu"
+    assert after_correction("ý tôi là") == "ý tôi là"
