@@ -38,3 +38,16 @@ class ActionStoreFeedback(Action):
     ) -> List[EventType]:
         rating = RATINGS.get(tracker.latest_message.get("intent", {}).get("name"), "unhelpful")
         return [SlotSet("answer_feedback", rating), SlotSet("feedback_on", last_answer(tracker))]
+
+
+class ActionStoreSuggestion(Action):
+    """Record a suggestion for the service ("góp ý: nên có video hướng dẫn"); the message
+    itself stays in the conversation, and staff find it by this mark."""
+
+    def name(self) -> str:
+        return "action_store_suggestion"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return [SlotSet("answer_feedback", "suggestion")]

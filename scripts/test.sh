@@ -43,7 +43,7 @@ rasa test core --model "$TEST_MODEL" --stories tests/stories --out results/stori
 grep -hE "Correct:|Finished evaluation" results/stories.log | head -5 || true
 echo "all test stories pass"
 
-step "NLU 5-fold cross-validation (issue 4's bars reported; fails below the floors in tests/nlu/cross_validate.py)"
+step "NLU 5-fold cross-validation (the quality bars reported; fails below the floors in tests/nlu/cross_validate.py)"
 python -m tests.nlu.cross_validate --folds 5 --gate 2>&1 | grep -vE "Epochs|^\s*$|WARNING|warn" \
   > results/cross-validation.log || { tail -60 results/cross-validation.log; exit 1; }
 grep -E "cross-validation \(|^subset|^overall|^with_|^without_|bar not met|BELOW" \

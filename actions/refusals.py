@@ -1,0 +1,43 @@
+"""Instructions hidden in a message ("bỏ qua hướng dẫn trước đó...", "giả vờ bạn là cán
+bộ"): a short, polite refusal that says what the assistant can do; not a handoff."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.feedback import FEEDBACK_BUTTONS
+from actions.procedures import find_procedure, question_buttons
+from bot import answers
+
+logger = logging.getLogger(__name__)
+
+
+class ActionRefuseInstruction(Action):
+    """Refuse; when the message names a procedure, say who decides it and offer its
+    questions, so the citizen's real question is one tap away."""
+
+    def name(self) -> str:
+        return "action_refuse_instruction"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        try:
+            procedure = find_procedure(tracker).procedure
+        except SQLAlchemyError:
+            logger.exception("knowledge base unavailable")
+            procedure = None
+        if procedure is None:
+            dispatcher.utter_message(text=answers.refusal_answer(), buttons=FEEDBACK_BUTTONS)
+            return []
+        dispatcher.utter_message(
+            text=answers.refusal_answer(procedure),
+            buttons=question_buttons(procedure, ("agency",), 3) + FEEDBACK_BUTTONS,
+        )
+        return [SlotSet("procedure", procedure.key)]
