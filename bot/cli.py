@@ -73,7 +73,8 @@ def kb_stale(args: argparse.Namespace) -> int:
 
 def kb_verification(args: argparse.Namespace) -> int:
     """Each procedure with how many of its facts (the procedure itself, documents, fees,
-    parts) are verified and how many are shown as «CHƯA XÁC MINH»: where to read next."""
+    parts, the documents and notes of its cases) are verified and how many are shown as
+    «CHƯA XÁC MINH»: where to read next."""
     parsed = _check(args.source)
     if parsed is None:
         return 1
@@ -84,6 +85,11 @@ def kb_verification(args: argparse.Namespace) -> int:
             *(procedure.get("documents") or []),
             *(procedure.get("fees") or []),
             *(procedure.get("parts") or []),
+            *(
+                fact
+                for case in procedure.get("cases") or []
+                for fact in [*(case.get("documents") or []), *(case.get("notes") or [])]
+            ),
         ]
         yes = sum(1 for fact in facts if fact.get("verified", True))
         no = len(facts) - yes

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional, Sequence
 
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db import session_scope
+from bot.knowledge.dates import ages_in_days
 from bot.knowledge.fees import (
     Channel,
     Circumstances,
@@ -25,6 +26,8 @@ from bot.knowledge.fees import (
     WindowEdge,
 )
 from bot.knowledge.models import (
+    CaseFactRow,
+    CaseRow,
     ConditionRow,
     DocumentRow,
     FeeRow,
@@ -66,6 +69,39 @@ class Part:
 
 
 @dataclass(frozen=True)
+class CaseNote:
+    text: str
+    source: Source
+    verified: bool
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case whose documents or rules differ from the procedure's general ones."""
+
+    key: str
+    name: str
+    question: str
+    said: tuple[str, ...]  # normalised phrases
+    min_age_days: Optional[int]
+    max_age_days: Optional[int]
+    documents: tuple[Document, ...]
+    notes: tuple[CaseNote, ...]
+
+    def stated_in(self, text: str) -> bool:
+        """Does the message say this case: one of its phrases, or an age in its range
+        ("con trai em 8 tuổi", "bé được 5 tháng")?"""
+        padded = f" {normalize(text)} "
+        if any(f" {phrase} " in padded for phrase in self.said):
+            return True
+        if self.min_age_days is None and self.max_age_days is None:
+            return False
+        low, high = self.min_age_days or 0, self.max_age_days
+        return any(low <= age and (high is None or age <= high) for age in ages_in_days(text))
+
+
+@dataclass(frozen=True)
 class Procedure:
     key: str
     code: Optional[str]
@@ -83,10 +119,26 @@ class Procedure:
     steps: tuple[str, ...]
     fees: FeeSchedule = field(compare=False)
     parts: tuple[Part, ...] = ()
+    cases: tuple[Case, ...] = ()
+    # the case this answer is for (`in_case`); None: the general rules
+    case: Optional[Case] = None
 
     @property
     def is_bundle(self) -> bool:
         return bool(self.parts)
+
+    def case_stated_in(self, text: str) -> Optional[Case]:
+        return next((c for c in self.cases if c.stated_in(text)), None)
+
+    def case_named(self, key: Optional[str]) -> Optional[Case]:
+        return next((c for c in self.cases if c.key == key), None)
+
+    def in_case(self, case: Optional[Case]) -> Procedure:
+        """This procedure as it applies in `case`: the case's documents (when it lists
+        its own) and its notes, so an answer formats one object."""
+        if case is None:
+            return self
+        return replace(self, documents=case.documents or self.documents, case=case)
 
 
 @dataclass(frozen=True)
@@ -108,6 +160,38 @@ class Guide:
         """How many of this guide's keywords a message contains (normalised, whole words)."""
         padded = f" {normalize(text)} "
         return sum(1 for word in self.keywords if word and f" {word} " in padded)
+
+
+def _case(row: CaseRow) -> Case:
+    documents = tuple(
+        Document(
+            name=f.text,
+            form=f.form,
+            copy=f.copy,
+            quantity=f.quantity,
+            note=f.note,
+            source=_source(f.source),
+            verified=f.verified,
+            verified_on=f.verified_on,
+        )
+        for f in row.facts
+        if f.kind == "document"
+    )
+    notes = tuple(
+        CaseNote(f.text, _source(f.source), f.verified, f.verified_on)
+        for f in row.facts
+        if f.kind == "note"
+    )
+    return Case(
+        key=row.key,
+        name=row.name,
+        question=row.question,
+        said=tuple(row.said or ()),
+        min_age_days=row.min_age_days,
+        max_age_days=row.max_age_days,
+        documents=documents,
+        notes=notes,
+    )
 
 
 def _guide(row: GuideRow) -> Guide:
@@ -193,6 +277,7 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
         ),
         steps=tuple(step.text for step in row.steps),
         fees=FeeSchedule([_fee(f, conditions) for f in row.fees]),
+        cases=tuple(_case(c) for c in row.cases),
         parts=tuple(
             Part(
                 name=p.name,
@@ -290,6 +375,9 @@ class Catalog:
                         selectinload(ProcedureRow.documents).selectinload(DocumentRow.source),
                         selectinload(ProcedureRow.steps),
                         selectinload(ProcedureRow.parts).selectinload(PartRow.source),
+                        selectinload(ProcedureRow.cases)
+                        .selectinload(CaseRow.facts)
+                        .selectinload(CaseFactRow.source),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
                     )
                     .order_by(ProcedureRow.id)

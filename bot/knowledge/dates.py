@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
-from bot.text import fold, nfc
+from bot.text import count_value, fold, nfc, normalize
 
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
 _AFTER = re.compile(r"\bsau(?: ngay)?$")
@@ -87,3 +87,25 @@ def day_asked(text: str, today: date) -> Optional[date]:
     if re.search(r"\bngay mai\b", folded):
         return today + timedelta(days=1)
     return None
+
+
+# "8 tuổi", "5 tháng", "hai tuần", "mười ngày" (normalised): an age, in days
+_AGE = re.compile(r"\b(\d{1,3}|[a-z]+) (tuoi|thang|tuan|ngay)\b")
+_DAYS_IN = {"tuoi": 365, "thang": 30, "tuan": 7, "ngay": 1}
+# before these words a number of months or days is a duration to come, not an age
+_NOT_AN_AGE = ("mat", "trong", "sau", "khoang", "mat khoang", "den", "toi da", "con")
+
+
+def ages_in_days(text: str) -> list[int]:
+    """The ages a message states, in days ("con trai em 8 tuổi" → [2920]; "bé sinh được
+    5 tháng" → [150]). A bare duration ("mất 5 ngày", "trong 60 ngày") is not an age."""
+    said = normalize(text)
+    ages = []
+    for match in _AGE.finditer(said):
+        before = said[: match.start()].split()[-2:]
+        if before and (before[-1] in _NOT_AN_AGE or " ".join(before) in _NOT_AN_AGE):
+            continue
+        number = count_value(match.group(1))
+        if number is not None:
+            ages.append(number * _DAYS_IN[match.group(2)])
+    return ages

@@ -19,6 +19,8 @@ from bot.knowledge.freshness import DatedFact
 from bot.knowledge.models import (
     AliasRow,
     Base,
+    CaseFactRow,
+    CaseRow,
     ConditionRow,
     DocumentRow,
     FeeRow,
@@ -39,8 +41,11 @@ LINE = "__line__"
 SOURCE_KEYS = {"title", "url", "legal_basis"}
 PROCEDURE_KEYS = {
     "code", "name", "aliases", "field", "agency", "processing_time", "online", "portal_url",
-    "verified", "source", "verified_on", "documents", "steps", "fees", "parts",
+    "verified", "source", "verified_on", "documents", "steps", "fees", "parts", "cases",
 }  # fmt: skip
+CASE_KEYS = {"key", "name", "question", "said", "age_days", "documents", "notes"}
+CASE_NOTE_KEYS = {"text", "source", "verified_on", "verified"}
+AGE_KEYS = {"from", "to"}
 PART_KEYS = {
     "name", "procedure", "result", "agency", "note", "source", "verified_on", "verified",
 }  # fmt: skip
@@ -320,19 +325,7 @@ def _check_procedure(
     if len(procedure_key(procedure)) > 120:
         check.problem(file, procedure, "the name is too long for a key (120 characters folded)")
     for document in procedure.get("documents") or []:
-        check.keys(file, document, DOCUMENT_KEYS, "document")
-        if len(str(document.get("form") or "")) > 40:
-            check.problem(
-                file, document, "'form' is longer than 40 characters (put the rest in 'note')"
-            )
-        check.required(file, document, ("name",), "document")
-        check.a_source(file, document, sources)
-        check.a_date(file, document, "verified_on")
-        if document.get("copy", "either") not in COPY_KINDS:
-            check.problem(file, document, f"'copy' must be one of {sorted(COPY_KINDS)}")
-        quantity = document.get("quantity", 1)
-        if not isinstance(quantity, int) or quantity < 1:
-            check.problem(file, document, "'quantity' must be a positive whole number")
+        _check_document(check, file, document, sources)
     if not isinstance(procedure.get("parts") or [], list):
         check.problem(file, procedure, "'parts' must be a list")
     for part in procedure.get("parts") or []:
@@ -343,6 +336,64 @@ def _check_procedure(
     if not all(isinstance(step, str) for step in procedure.get("steps") or []):
         check.problem(file, procedure, "'steps' must be a list of sentences")
     _check_fees(check, file, procedure.get("fees") or [], sources, conditions)
+    _check_cases(check, file, procedure.get("cases") or [], sources)
+
+
+def _check_document(
+    check: _Checker, file: str, document: dict[str, Any], sources: dict[str, Any]
+) -> None:
+    check.keys(file, document, DOCUMENT_KEYS, "document")
+    if len(str(document.get("form") or "")) > 40:
+        check.problem(
+            file, document, "'form' is longer than 40 characters (put the rest in 'note')"
+        )
+    check.required(file, document, ("name",), "document")
+    check.a_source(file, document, sources)
+    check.a_date(file, document, "verified_on")
+    if document.get("copy", "either") not in COPY_KINDS:
+        check.problem(file, document, f"'copy' must be one of {sorted(COPY_KINDS)}")
+    quantity = document.get("quantity", 1)
+    if not isinstance(quantity, int) or quantity < 1:
+        check.problem(file, document, "'quantity' must be a positive whole number")
+
+
+def _check_cases(
+    check: _Checker, file: str, cases: list[dict[str, Any]], sources: dict[str, Any]
+) -> None:
+    """A case needs a key, a name, the question that asks it and a way to be stated
+    (phrases or an age); its documents and notes carry sources like every fact."""
+    if not isinstance(cases, list):
+        check.problem(file, {}, "'cases' must be a list")
+        return
+    keys: set[str] = set()
+    for case in cases:
+        label = f"case '{case.get('key', '?')}'"
+        check.keys(file, case, CASE_KEYS, label)
+        check.required(file, case, ("key", "name", "question"), label)
+        if len(str(case.get("key") or "")) > 80:
+            check.problem(file, case, f"{label}: 'key' is longer than 80 characters")
+        if case.get("key") in keys:
+            check.problem(file, case, f"{label} is defined twice")
+        keys.add(case.get("key"))
+        said = case.get("said") or []
+        if not isinstance(said, list) or not all(normalize(str(p)) for p in said):
+            check.problem(file, case, f"{label}: 'said' must be a list of phrases")
+        age = case.get("age_days")
+        if age is not None and not isinstance(age, dict):
+            check.problem(file, case, f"{label}: 'age_days' must be a mapping with from / to")
+        elif age is not None:
+            check.keys(file, age, AGE_KEYS, f"{label} age_days")
+            if not all(isinstance(age.get(k), (int, type(None))) for k in AGE_KEYS):
+                check.problem(file, case, f"{label}: 'age_days' bounds must be whole numbers")
+        if not said and age is None:
+            check.problem(file, case, f"{label} needs 'said' phrases or 'age_days'")
+        for document in case.get("documents") or []:
+            _check_document(check, file, document, sources)
+        for note in case.get("notes") or []:
+            check.keys(file, note, CASE_NOTE_KEYS, "case note")
+            check.required(file, note, ("text",), "case note")
+            check.a_source(file, note, sources)
+            check.a_date(file, note, "verified_on")
 
 
 def _link_parts(check: _Checker, procedures: list[dict[str, Any]]) -> None:
@@ -550,6 +601,9 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
             )
             for position, part in enumerate(procedure.get("parts") or [])
         ],
+        cases=[
+            _case_row(position, case) for position, case in enumerate(procedure.get("cases") or [])
+        ],
         steps=[
             StepRow(position=position, text=text)
             for position, text in enumerate(procedure.get("steps") or [])
@@ -582,6 +636,46 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
     )
 
 
+def _case_row(position: int, case: dict[str, Any]) -> CaseRow:
+    age = case.get("age_days") or {}
+    documents = [
+        CaseFactRow(
+            kind="document",
+            text=d["name"],
+            form=d.get("form"),
+            copy=d.get("copy", "either"),
+            quantity=d.get("quantity", 1),
+            note=d.get("note"),
+            verified=d.get("verified", True),
+            verified_on=_as_date(d["verified_on"]),
+            source_key=d["source"],
+        )
+        for d in case.get("documents") or []
+    ]
+    notes = [
+        CaseFactRow(
+            kind="note",
+            text=n["text"],
+            verified=n.get("verified", True),
+            verified_on=_as_date(n["verified_on"]),
+            source_key=n["source"],
+        )
+        for n in case.get("notes") or []
+    ]
+    for number, fact in enumerate([*documents, *notes]):
+        fact.position = number
+    return CaseRow(
+        position=position,
+        key=str(case["key"]),
+        name=case["name"],
+        question=case["question"],
+        said=[normalize(str(p)) for p in case.get("said") or []],
+        min_age_days=age.get("from"),
+        max_age_days=age.get("to"),
+        facts=[*documents, *notes],
+    )
+
+
 def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
     """Every procedure, document, fee, guide and condition with its `verified_on`."""
 
@@ -596,6 +690,12 @@ def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
             facts.append(fact(document, file, f"«{name}» — giấy tờ «{document['name']}»"))
         for part in procedure.get("parts") or []:
             facts.append(fact(part, file, f"«{name}» — phần «{part['name']}»"))
+        for case in procedure.get("cases") or []:
+            where = f"«{name}» — trường hợp «{case['name']}»"
+            for document in case.get("documents") or []:
+                facts.append(fact(document, file, f"{where} — giấy tờ «{document['name']}»"))
+            for note in case.get("notes") or []:
+                facts.append(fact(note, file, f"{where} — ghi chú"))
         for fee in procedure.get("fees") or []:
             group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
             facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))

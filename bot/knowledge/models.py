@@ -56,6 +56,7 @@ class ProcedureRow(Base):
     steps = relationship("StepRow", cascade="all, delete-orphan", order_by="StepRow.position")
     fees = relationship("FeeRow", cascade="all, delete-orphan", order_by="FeeRow.position")
     parts = relationship("PartRow", cascade="all, delete-orphan", order_by="PartRow.position")
+    cases = relationship("CaseRow", cascade="all, delete-orphan", order_by="CaseRow.position")
 
 
 class AliasRow(Base):
@@ -105,6 +106,46 @@ class PartRow(Base):
     part_key = Column(String(120), nullable=True)  # our procedure's key, when we have it
     result = Column(Text, nullable=True)
     agency = Column(Text, nullable=True)
+    note = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
+
+
+class CaseRow(Base):
+    """A case of a procedure whose documents or rules differ (a child's passport, a late
+    birth registration): how a message says it, and its own documents and notes."""
+
+    __tablename__ = "kb_cases"
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    key = Column(String(80), nullable=False)
+    name = Column(Text, nullable=False)
+    question = Column(Text, nullable=False)  # the short question (a button) that asks it
+    said = Column(JSON, nullable=False)  # normalised phrases that state it
+    min_age_days = Column(Integer, nullable=True)  # an age in the message states it too
+    max_age_days = Column(Integer, nullable=True)
+
+    facts = relationship(
+        "CaseFactRow", cascade="all, delete-orphan", order_by="CaseFactRow.position"
+    )
+
+
+class CaseFactRow(Base):
+    """A document (`kind` document: replaces the general list) or a note of a case."""
+
+    __tablename__ = "kb_case_facts"
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("kb_cases.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    kind = Column(String(10), nullable=False)
+    text = Column(Text, nullable=False)
+    form = Column(String(40), nullable=True)
+    copy = Column(String(10), nullable=False, default="either")
+    quantity = Column(Integer, nullable=False, default=1)
     note = Column(Text, nullable=True)
     verified = Column(Boolean, nullable=False)
     verified_on = Column(Date, nullable=False)

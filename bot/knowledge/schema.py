@@ -89,6 +89,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(5, "parts of a liên thông bundle", _create_tables("kb_parts")),
+    Migration(
+        6, "cases whose documents or rules differ", _create_tables("kb_cases", "kb_case_facts")
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 
