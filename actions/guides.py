@@ -128,9 +128,11 @@ class ActionTroubleshootPayment(ExplainGuide):
 class ActionTrackDossier(ExplainGuide):
     """Check the dossier code the citizen typed (its shape) and say where to look it up."""
 
-    action_name, guide_key = "action_track_dossier", "track_dossier"
+    action_name, guide_key, prefix = "action_track_dossier", "track_dossier", "dossier_"
 
     def text(self, guide: Optional[Guide], tracker: Tracker) -> str:
+        if guide is not None and guide.key.startswith(self.prefix):
+            return answers.guide_answer(guide)  # "hồ sơ bị yêu cầu bổ sung thì làm sao"
         mentioned = [
             e.get("value")
             for e in tracker.latest_message.get("entities", [])

@@ -403,6 +403,12 @@ class ActionAnswerFiling(ProcedureQuestion):
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, found: Found
     ) -> List[EventType]:
+        problem = catalog().troubleshooting("dossier_", tracker.latest_message.get("text") or "")
+        if problem:  # "cán bộ yêu cầu bổ sung hồ sơ online thì làm thế nào"
+            dispatcher.utter_message(
+                text=answers.guide_answer(problem[0]), buttons=FEEDBACK_BUTTONS
+            )
+            return []
         if found.procedure is not None or found.choices or found.unknown_mention:
             return super().respond(dispatcher, tracker, found)
         steps = catalog().guide("file_online")

@@ -39,10 +39,9 @@ def test_gop_y_duoc_ghi_nhan_va_cam_on(conversation):
     assert "cảm ơn anh/chị đã góp ý" in answer.lower()
 
 
-def test_xin_goi_dien_thi_noi_ro_khong_goi_duoc_va_moi_gap_can_bo(conversation):
-    reply = conversation()("ban goi dien lai cho toi duoc khong, toi nhan tin cham lam")
-    assert "không gọi điện được" in texts(reply)
-    assert any(b["payload"] == "/request_human" for m in reply for b in m.get("buttons") or [])
+def test_xin_goi_dien_thi_noi_ro_khong_goi_duoc_va_chuyen_can_bo(conversation):
+    answer = texts(conversation()("ban goi dien lai cho toi duoc khong, toi nhan tin cham lam"))
+    assert "không gọi điện được" in answer and "cán bộ" in answer
 
 
 def test_chi_dan_an_trong_tin_nhan_bi_tu_choi_lich_su_khong_chuyen_can_bo(conversation):
@@ -88,3 +87,15 @@ def test_ket_hon_hai_nguoi_o_hai_tinh_van_hieu_va_noi_noi_dang_ky(conversation):
 def test_khai_sinh_qua_han_noi_ro_thu_tuc_va_le_phi(conversation):
     answer = texts(conversation()("con em được 5 tháng rồi mới đi làm khai sinh thì cần gì ạ"))
     assert "quá hạn" in answer and "Giấy chứng sinh" in answer
+
+
+def test_ho_so_bi_yeu_cau_bo_sung_thi_huong_dan_bo_sung(conversation):
+    answer = texts(conversation()("hồ sơ em nộp online bị yêu cầu bổ sung thì làm sao ạ"))
+    assert "một lần" in answer and "118/2025" in answer
+
+
+def test_thong_tin_khong_khop_csdl_dan_cu_thi_den_cong_an_xa(conversation):
+    answer = texts(
+        conversation()("dang ky vneid bao thong tin khong khop voi co so du lieu dan cu")
+    )
+    assert "Công an cấp xã" in answer and "02 ngày làm việc" in answer
