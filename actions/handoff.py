@@ -11,6 +11,7 @@ there: it gives the hotline and the portal, and keeps answering.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.channels.senders import can_receive_pushed_messages
 from bot.settings import settings
+from bot.text import normalize
 
 REASONS = {
     "request_human": "requested",
@@ -30,6 +32,14 @@ OPENING = {
     "frustration": "Trợ lý rất xin lỗi vì chưa giúp được anh/chị. ",
     "repeated_fallback": "Xin lỗi anh/chị, Trợ lý vẫn chưa hiểu đúng ý anh/chị. ",
 }
+# "gọi lại cho em", "tư vấn qua điện thoại": nobody here can call; say so first
+ASKS_FOR_A_CALL = re.compile(
+    r"\b(goi (lai|dien|cho|zalo|hoi|tu van)|dien thoai|alo|cuoc goi|so (nao|dien thoai) de goi)\b"
+)
+CANNOT_CALL = (
+    "Dạ, Trợ lý và cán bộ hỗ trợ trả lời bằng tin nhắn, không gọi điện được ạ; anh/chị cứ "
+    "nhắn ngắn gọn, cán bộ sẽ hướng dẫn từng bước. "
+)
 # the closest intents a misunderstood message may have meant, as buttons
 INTENT_BUTTONS = {
     "ask_fee": "Hỏi lệ phí",
@@ -60,6 +70,8 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> 
         SlotSet("handoff_reason", reason),
     ]
     opening = OPENING.get(reason, "Dạ. ")
+    if ASKS_FOR_A_CALL.search(normalize(tracker.latest_message.get("text") or "")):
+        opening = CANNOT_CALL
     if not can_receive_pushed_messages(tracker.get_latest_input_channel()):
         dispatcher.utter_message(
             text=opening + "Kênh trò chuyện này không nhận được tin nhắn trả lời của cán bộ, nên "

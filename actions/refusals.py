@@ -12,15 +12,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.feedback import FEEDBACK_BUTTONS
-from actions.procedures import find_procedure, question_buttons
+from actions.procedures import ANSWERS, answer, find_procedure, question_buttons
 from bot import answers
+from bot.questions import questions_asked
 
 logger = logging.getLogger(__name__)
 
 
 class ActionRefuseInstruction(Action):
-    """Refuse; when the message names a procedure, say who decides it and offer its
-    questions, so the citizen's real question is one tap away."""
+    """Refuse; when the message also asks about a procedure ("... Cho em hỏi đk tạm trú
+    cần giấy tờ gì"), answer that; when it only names one, say who decides it and offer
+    its questions, so the citizen's real question is one tap away."""
 
     def name(self) -> str:
         return "action_refuse_instruction"
@@ -36,6 +38,11 @@ class ActionRefuseInstruction(Action):
         if procedure is None:
             dispatcher.utter_message(text=answers.refusal_answer(), buttons=FEEDBACK_BUTTONS)
             return []
+        text = tracker.latest_message.get("text") or ""
+        asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
+        if asked:  # the citizen's own question around the pasted instruction is answered
+            dispatcher.utter_message(text=answers.refusal_answer())
+            return answer(dispatcher, asked[0], procedure, tracker)
         dispatcher.utter_message(
             text=answers.refusal_answer(procedure),
             buttons=question_buttons(procedure, ("agency",), 3) + FEEDBACK_BUTTONS,

@@ -20,6 +20,7 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
         "giay to", "can gi", "can nhung gi", "can nhung giay", "can mang", "mang theo",
         "mang gi", "chuan bi gi", "chuan bi nhung gi", "thanh phan ho so", "ho so gom",
         "ho so can", "can co gi", "can co nhung gi", "phai co gi", "thu tuc gom",
+        "to khai nao", "mau nao", "mau to khai nao", "dung mau gi", "to khai gi",
     ),
     "fee": (
         "le phi", "phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu", "ton bao nhieu",

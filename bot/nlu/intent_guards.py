@@ -30,7 +30,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.questions import QUESTION_INTENTS, questions_asked
+from bot.questions import QUESTION_INTENTS, after_correction, questions_asked
 from bot.text import normalize
 
 HIDDEN_INSTRUCTION = "hidden_instruction"
@@ -53,6 +53,9 @@ HIDDEN_INSTRUCTION_PATTERNS = tuple(
         r"(can bo|cong an|admin|quan tri|nguoi quan ly|lanh dao)",
         r"\b(ghi chu|lenh|chi thi) (cua )?(admin|quan tri)\b",
         r"\bthong bao cua (admin|quan tri)\b",
+        r"\bghi chu cho (tro ly|bot|chatbot|ai|may)\b",
+        r"\bban (bay gio|gio|tu gio|tu nay) (la|dong vai) (quan chuc|can bo|cong an|admin|nguoi)",
+        r"\b(cap|tao) cho (toi|em|minh) (mot )?ma ho so\b",
         r"\b(tu gio|tu nay|tu hom nay|tu bay gio) (ban|may|bot|tro ly) (tra loi|phai|chi duoc)\b",
         r"\b(cap nhat|sua|doi) (lai )?(le phi|muc phi|muc thu|du lieu)\b.*\btra loi\b",
         rf"\b(xem|liet ke|cung cap|tra giup|tra cuu giup|lay|gui|doc)\b.{{0,40}}\b{_DATA}\b"
@@ -72,11 +75,20 @@ SUGGESTION = "give_suggestion"
 RATINGS = ("feedback_helpful", "feedback_unhelpful")
 # a message about the assistant's answer ("bot nói sơ sài, không rõ cần giấy gì") rates it
 ABOUT_THE_ANSWER = re.compile(r"\b(bot|tro ly|chatbot|ban noi|ban tra loi|cau tra loi)\b")
-SUGGESTION_MARKERS = re.compile(r"\b(gop y|y kien dong gop|dong gop y kien)\b")
+SUGGESTION_MARKERS = re.compile(
+    r"\b(gop y|y kien dong gop|dong gop y kien|de xuat|kien nghi|(toi|em|minh) co (mot )?de nghi)\b"
+)
 
 
 def _names_a_procedure(message: Message) -> bool:
     return any(e.get("entity") == "procedure" for e in message.get(ENTITIES) or [])
+
+
+# intents a long message full of context may be mistaken for
+NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
+                 "ask_create_account", "report_payment_problem", "out_of_scope")  # fmt: skip
+# a message this long is mostly context; its question is in its question words
+LONG_MESSAGE_WORDS = 25
 
 
 def _asked_intent(message: Message) -> Optional[str]:
@@ -116,12 +128,21 @@ class IntentGuards(GraphComponent):
                 self._set(message, SUGGESTION, 1.0)
                 continue
             predicted = message.get(INTENT) or {}
+            confidence = float(predicted.get("confidence") or 0.0)
+            intent = predicted.get("name")
+            if intent in RATINGS and ABOUT_THE_ANSWER.search(normalize(text)):
+                continue  # "bot nói sơ sài, không rõ cần giấy gì": a rating
+            named = _names_a_procedure(message)
+            if intent in RATINGS and named and after_correction(text) != text:
+                self._set(message, "inform_procedure", confidence)  # "à nhầm, ý em là..."
+                continue
             asked = _asked_intent(message)
-            rates = predicted.get("name") in RATINGS and ABOUT_THE_ANSWER.search(normalize(text))
-            unsure = predicted.get("name") in (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-            unsure = unsure and not rates
-            if unsure and asked and _names_a_procedure(message):
-                self._set(message, asked, float(predicted.get("confidence") or 0.0))
+            if not asked:
+                continue
+            long = len(text.split()) >= LONG_MESSAGE_WORDS
+            unsure = intent in (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+            if named and (unsure or (intent in NOT_QUESTIONS and long)):
+                self._set(message, asked, confidence)
         return messages
 
     @staticmethod

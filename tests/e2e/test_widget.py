@@ -224,6 +224,17 @@ def test_buttons_the_bot_offers_are_clickable_and_stay_usable(widget):
     assert "hộ chiếu" in widget.answer_to(older.click, "hộ chiếu").lower()
 
 
+def test_two_questions_and_the_citizens_case_in_the_widget(widget):
+    """A compound question is answered in one reply; the case button asks the one short
+    question and its tap answers for a child."""
+    answer = widget.ask("lam ho chieu can giay to gi va het bao nhieu tien", "TK01", "Lệ phí")
+    assert "Hồ sơ" in answer
+    for_a_child = widget.answer_to(
+        lambda: widget.reply_button("Làm cho trẻ dưới 14 tuổi?").click(), "TK01a"
+    )
+    assert "người đại diện hợp pháp" in for_a_child
+
+
 def test_reload_shows_the_history_and_keeps_the_conversation(widget):
     widget.ask("tôi muốn đăng ký thường trú", "thường trú")
     session, shown = widget.session_id, widget.texts()
