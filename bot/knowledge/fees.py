@@ -342,13 +342,19 @@ class FeeSchedule:
         or its first words ("nhà em thuộc hộ nghèo" → "ho ngheo", "người có công" →
         "nguoi co cong"), the longest found. Independent of entity extraction."""
         padded = f" {fold(text or '')} "
+        # abbreviations expanded ("sv" is "sinh vien") only for a whole group's name: the
+        # "cong dan" that "cccd" expands to is not "công dân thường trú tại xã biên giới"
+        expanded = f" {normalize(text or '')} "
         best: Optional[str] = None
         for label in {fee.beneficiary for fee in self.fees if fee.beneficiary}:
             for member in group_members(label):
                 words = member.split()
                 for size in range(len(words), 1, -1):
                     phrase = " ".join(words[:size])
-                    if f" {phrase} " in padded and (best is None or len(phrase) > len(best)):
+                    found = f" {phrase} " in padded or (
+                        size == len(words) and f" {phrase} " in expanded
+                    )
+                    if found and (best is None or len(phrase) > len(best)):
                         best = phrase
                         break
         return best

@@ -155,6 +155,9 @@ GENERIC_WORDS = frozenset(
 # "hđ" (hợp đồng) is expanded before folding, since "hd" without its đ is as often
 # "hướng dẫn" (short forms that fold safely are in `bot.text.ABBREVIATIONS`).
 _HOP_DONG_RE = re.compile(r"(?<!\w)hđ(?!\w)", re.IGNORECASE)
+# "mất" asking a cost or a time ("có mất phí không", "mất bao lâu") is not "mất" (lost):
+# left out before names are looked for
+_COSTS_RE = re.compile(r"\bmat (?=(phi|tien|le phi|bao lau|bao nhieu|may ngay|thoi gian)\b)")
 # A person or guest named by nationality is a foreigner ("người Nhật", "khách Hàn Quốc").
 # Not "người Anh" (also an elder brother), "người Ý", "người Bỉ" ("người y tế", "người
 # bị"), "người Tây", "người Thái", "người Hoa" (peoples of Viet Nam), "người lao động".
@@ -445,7 +448,7 @@ class ProcedureResolver:
         corrected = self._corrected(normalized)
         if corrected != normalized:  # "bagn lai" is "bang lai": expand it again
             normalized = normalize(corrected)
-        return _COUNT_RE.sub("", self._respell(_expand(normalized)))
+        return _COSTS_RE.sub("", _COUNT_RE.sub("", self._respell(_expand(normalized))))
 
     def _corrected(self, normalized: str) -> str:
         """Words that cannot be Vietnamese syllables put right when that gives a word of

@@ -339,3 +339,12 @@ def test_lich_thay_doi_phi_liet_ke_ngay_het_va_ngay_bat_dau():
     assert edges[0].change.successor.amount == 50_000
     later = ID_CARD.edges_between(date(2027, 2, 1), date(2027, 3, 1))
     assert [(e.day, e.fee.amount) for e in later] == [(date(2027, 2, 28), 0)]
+
+
+def test_sv_la_sinh_vien_nhung_cccd_khong_phai_nhom_cong_dan(catalog):
+    """ "sv" names the student group; the "công dân" that "cccd" stands for is not the
+    group "công dân thường trú tại xã biên giới"."""
+    records = next(p for p in catalog.procedures if "lý lịch tư pháp" in p.name.lower())
+    card = next(p for p in catalog.procedures if "thẻ căn cước (từ đủ 14" in p.name)
+    assert records.fees.group_named_in("e dang la sv thi dong bn") == "sinh vien"
+    assert card.fees.group_named_in("con doi cccd sang the can cuoc thi bn") is None

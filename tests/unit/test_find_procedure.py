@@ -63,3 +63,14 @@ def test_hai_cau_hoi_mot_tin_nhan_duoc_tra_loi_ca_hai_trong_mot_lan(catalog):
     offered = [b["title"] for b in message["buttons"]]
     assert "Cần giấy tờ gì?" not in offered and "Lệ phí bao nhiêu?" not in offered
     assert "Nộp ở đâu?" in offered  # the natural next question
+
+
+def test_mat_phi_la_hoi_chi_phi_khong_phai_bi_mat(catalog):
+    """ "có mất phí không" after a question about marriage asks marriage's fee; "mất"
+    here is a cost, not a lost certificate."""
+    tracker = Tracker(
+        "nguoi-dan", {"procedure": "dang-ky-ket-hon-cong-dan-viet-nam-cu-tru-trong-nuoc"},
+        {"text": "co mat phi ko", "entities": []}, [], False, None, {}, None,
+    )  # fmt: skip
+    found = procedures.find_procedure(tracker)
+    assert found.procedure is not None and "kết hôn" in found.procedure.name
