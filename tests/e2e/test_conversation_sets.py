@@ -2,7 +2,7 @@
 
 Reported on every run (results/conversations-test.json lists every miss with the answer
 given) and held above a floor: the score of the first run after this session's fee facts
-were merged. The issue's target is 95%; the floor only stops a change from making things
+were merged. The target is 95%; the floor only stops a change from making things
 worse without anyone noticing. Never tune on this set: tune on dev.yml.
 """
 
@@ -16,9 +16,10 @@ from tests.e2e.conversation_sets import evaluate, load, summary
 REPORT = Path(__file__).resolve().parents[2] / "results" / "conversations-test.json"
 # First run, before any change aimed at these conversations (a573aa7): 0.233 of
 # conversations, 0.523 of checked turns. With the December fee facts and follow-ups that
-# keep the question (003bba5): 0.393 and 0.636. The floor is that, less a margin for
-# dated facts that lapse.
-FLOOR = 0.37
+# keep the question (003bba5): 0.393 and 0.636. With compound questions, hidden
+# instructions, suggestions, cases and the guards (tuned on dev.yml only): 0.560 and 0.747.
+# The floor is that, less a margin for dated facts that lapse.
+FLOOR = 0.53
 
 
 def test_hoi_thoai_cua_nguoi_viet_doc_lap_duoc_bao_cao_va_khong_tut(servers):

@@ -1,7 +1,7 @@
 """The held-out citizen messages, end to end over REST against the running bot.
 
 Each message (after its `before` messages, in one conversation) must get an answer that
-contains every fact listed for it. The bar is issue 4's: at least 90% answered correctly.
+contains every fact listed for it. The bar: at least 90% answered correctly.
 Every miss is written to results/held-out-e2e.json with the answer the bot gave.
 """
 

@@ -8,7 +8,7 @@ the fold, so spelling variants of one message never straddle train and test), so
 can be repeated and compared.
 
 Usage: python -m tests.nlu.cross_validate [--folds 5] [--gate] [--intents-only] [--extra DIR]
-Prints which of issue 4's bars are met; with --gate the exit status is 1 when a figure
+Prints which of the quality bars are met; with --gate the exit status is 1 when a figure
 falls below FLOORS (the regression guard `make test` enforces).
 
 --intents-only leaves out the components that only tag entities (DIET, EntitySpans): the
@@ -40,13 +40,13 @@ from tests.nlu.evaluate import _predict, print_table, summaries
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "results" / "nlu-cross-validation.json"
-# issue 4's quality bars, reported on every run
+# the quality bars, reported on every run
 BARS = {
     ("overall", "intent_macro_f1"): 0.93,
     ("overall", "entity_f1"): 0.90,
     ("without_diacritics", "intent_macro_f1"): 0.90,
 }
-# what `make test` enforces: issue 4's bars, met on the 6,850 examples (intent macro-F1
+# what `make test` enforces: the bars, met on the 6,850 examples (intent macro-F1
 # 0.934 overall, 0.927 without diacritics), so a change that makes the NLU worse fails
 FLOORS = {
     ("overall", "intent_macro_f1"): 0.93,
@@ -227,7 +227,7 @@ def main() -> int:
     measured = {k: v for k, v in BARS.items() if not (args.intents_only and k[1] == "entity_f1")}
     floors = {k: v for k, v in FLOORS.items() if k in measured}
     for line in missed(report, measured):
-        print(f"issue 4 bar not met yet: {line}")
+        print(f"bar not met yet: {line}")
     below = missed(report, floors)
     for line in below:
         print(f"BELOW THE FLOOR: {line}")
