@@ -162,21 +162,21 @@ class Guide:
         return sum(1 for word in self.keywords if word and f" {word} " in padded)
 
 
-def _case(row: CaseRow) -> Case:
-    documents = tuple(
-        Document(
-            name=f.text,
-            form=f.form,
-            copy=f.copy,
-            quantity=f.quantity,
-            note=f.note,
-            source=_source(f.source),
-            verified=f.verified,
-            verified_on=f.verified_on,
-        )
-        for f in row.facts
-        if f.kind == "document"
+def _document(row: DocumentRow | CaseFactRow, name: str) -> Document:
+    return Document(
+        name=name,
+        form=row.form,
+        copy=row.copy,
+        quantity=row.quantity,
+        note=row.note,
+        source=_source(row.source),
+        verified=row.verified,
+        verified_on=row.verified_on,
     )
+
+
+def _case(row: CaseRow) -> Case:
+    documents = tuple(_document(f, f.text) for f in row.facts if f.kind == "document")
     notes = tuple(
         CaseNote(f.text, _source(f.source), f.verified, f.verified_on)
         for f in row.facts
@@ -262,19 +262,7 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
         verified_on=row.verified_on,
         source=_source(row.source),
         aliases=tuple(alias.text for alias in row.aliases),
-        documents=tuple(
-            Document(
-                name=d.name,
-                form=d.form,
-                copy=d.copy,
-                quantity=d.quantity,
-                note=d.note,
-                source=_source(d.source),
-                verified=d.verified,
-                verified_on=d.verified_on,
-            )
-            for d in row.documents
-        ),
+        documents=tuple(_document(d, d.name) for d in row.documents),
         steps=tuple(step.text for step in row.steps),
         fees=FeeSchedule([_fee(f, conditions) for f in row.fees]),
         cases=tuple(_case(c) for c in row.cases),

@@ -574,17 +574,7 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
         source_file=procedure["file"],
         aliases=[AliasRow(text=text, normalized=key) for key, text in unique_aliases.items()],
         documents=[
-            DocumentRow(
-                position=position,
-                name=document["name"],
-                form=document.get("form"),
-                copy=document.get("copy", "either"),
-                quantity=document.get("quantity", 1),
-                note=document.get("note"),
-                verified=document.get("verified", True),
-                verified_on=_as_date(document["verified_on"]),
-                source_key=document["source"],
-            )
+            DocumentRow(position=position, name=document["name"], **_document_columns(document))
             for position, document in enumerate(procedure.get("documents") or [])
         ],
         parts=[
@@ -636,20 +626,23 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
     )
 
 
+def _document_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """The columns a document has wherever it is listed (a procedure or one of its cases)."""
+    return {
+        "form": document.get("form"),
+        "copy": document.get("copy", "either"),
+        "quantity": document.get("quantity", 1),
+        "note": document.get("note"),
+        "verified": document.get("verified", True),
+        "verified_on": _as_date(document["verified_on"]),
+        "source_key": document["source"],
+    }
+
+
 def _case_row(position: int, case: dict[str, Any]) -> CaseRow:
     age = case.get("age_days") or {}
     documents = [
-        CaseFactRow(
-            kind="document",
-            text=d["name"],
-            form=d.get("form"),
-            copy=d.get("copy", "either"),
-            quantity=d.get("quantity", 1),
-            note=d.get("note"),
-            verified=d.get("verified", True),
-            verified_on=_as_date(d["verified_on"]),
-            source_key=d["source"],
-        )
+        CaseFactRow(kind="document", text=d["name"], **_document_columns(d))
         for d in case.get("documents") or []
     ]
     notes = [
