@@ -96,6 +96,13 @@ def find_procedure(tracker: Tracker) -> Found:
     return Found(procedure=catalog().get(key) if key else None)
 
 
+def names_a_procedure(tracker: Tracker) -> bool:
+    """Does the message itself name a procedure (not only the conversation before it)?"""
+    text = tracker.latest_message.get("text") or ""
+    queries = [*_latest_entities(tracker, "procedure"), text]
+    return any(resolver().resolve(query).best is not None for query in queries)
+
+
 def _corrected_procedure(text: str) -> Optional[Procedure]:
     """The procedure named after a correction ("thường trú... à nhầm, tạm trú ạ")."""
     corrected = after_correction(text)

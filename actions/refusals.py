@@ -12,7 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.feedback import FEEDBACK_BUTTONS
-from actions.procedures import ANSWERS, answer, find_procedure, question_buttons
+from actions.procedures import (
+    ANSWERS,
+    answer,
+    find_procedure,
+    names_a_procedure,
+    question_buttons,
+)
 from bot import answers
 from bot.questions import questions_asked
 
@@ -30,15 +36,17 @@ class ActionRefuseInstruction(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
         try:
             procedure = find_procedure(tracker).procedure
+            if procedure is not None and not names_a_procedure(tracker):
+                procedure = None  # the conversation's procedure, not one this message names
         except SQLAlchemyError:
             logger.exception("knowledge base unavailable")
             procedure = None
         if procedure is None:
             dispatcher.utter_message(text=answers.refusal_answer(), buttons=FEEDBACK_BUTTONS)
             return []
-        text = tracker.latest_message.get("text") or ""
         asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
         if asked:  # the citizen's own question around the pasted instruction is answered
             dispatcher.utter_message(text=answers.refusal_answer())

@@ -93,7 +93,7 @@ def day_asked(text: str, today: date) -> Optional[date]:
 _AGE = re.compile(r"\b(\d{1,3}|[a-z]+) (tuoi|thang|tuan|ngay)\b")
 _DAYS_IN = {"tuoi": 365, "thang": 30, "tuan": 7, "ngay": 1}
 # before these words a number of months or days is a duration to come, not an age
-_NOT_AN_AGE = ("mat", "trong", "sau", "khoang", "mat khoang", "den", "toi da", "con")
+_NOT_AN_AGE = ("mat", "trong", "sau", "khoang", "mat khoang", "den", "toi da", "con lai")
 
 
 def ages_in_days(text: str) -> list[int]:

@@ -100,3 +100,8 @@ def test_thuong_tru_cho_con_chua_xac_minh_thi_noi_ro(catalog):
     case = residence.case_stated_in("đăng ký thường trú cho con 10 tuổi")
     text = answers.documents_answer(residence.in_case(case))
     assert "đồng ý của cha, mẹ" in text and "[chưa xác minh]" in text
+
+
+def test_cho_con_6_tuoi_la_tuoi_cua_con():
+    assert ages_in_days("làm hộ chiếu cho con 6 tuổi cần giấy tờ gì") == [2190]
+    assert ages_in_days("còn lại 5 ngày") == []
