@@ -269,8 +269,8 @@ def case_of(procedure: Procedure, tracker: Tracker) -> Optional[Case]:
     """The case the citizen is in: the button they tapped, what this message says ("con
     em 8 tuổi"), else what they said before about this same procedure."""
     for key in _latest_entities(tracker, "case"):
-        if procedure.case_named(key):
-            return procedure.case_named(key)
+        if (tapped := procedure.case_named(key)) is not None:
+            return tapped
     stated = procedure.case_stated_in(tracker.latest_message.get("text") or "")
     if stated is not None or tracker.get_slot("procedure") != procedure.key:
         return stated

@@ -89,16 +89,16 @@ class Case:
     documents: tuple[Document, ...]
     notes: tuple[CaseNote, ...]
 
-    def stated_in(self, text: str) -> bool:
-        """Does the message say this case: one of its phrases, or an age in its range
-        ("con trai em 8 tuổi", "bé được 5 tháng")?"""
-        padded = f" {normalize(text)} "
+    def stated_in(self, padded: str, ages: Sequence[int]) -> bool:
+        """Does the message say this case: one of its phrases (in the normalised message,
+        padded with spaces), or one of its ages in days in its range ("con trai em 8
+        tuổi", "bé được 5 tháng")?"""
         if any(f" {phrase} " in padded for phrase in self.said):
             return True
         if self.min_age_days is None and self.max_age_days is None:
             return False
         low, high = self.min_age_days or 0, self.max_age_days
-        return any(low <= age and (high is None or age <= high) for age in ages_in_days(text))
+        return any(low <= age and (high is None or age <= high) for age in ages)
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,11 @@ class Procedure:
         return bool(self.parts)
 
     def case_stated_in(self, text: str) -> Optional[Case]:
-        return next((c for c in self.cases if c.stated_in(text)), None)
+        """The first of this procedure's cases the message states, if any."""
+        if not self.cases:
+            return None
+        padded, ages = f" {normalize(text)} ", ages_in_days(text)
+        return next((c for c in self.cases if c.stated_in(padded, ages)), None)
 
     def case_named(self, key: Optional[str]) -> Optional[Case]:
         return next((c for c in self.cases if c.key == key), None)

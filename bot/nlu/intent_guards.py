@@ -66,7 +66,10 @@ HIDDEN_INSTRUCTION_PATTERNS = tuple(
 
 def hides_instructions(text: str) -> bool:
     """True when the message tries to give the assistant instructions of its own."""
-    said = normalize(text or "")
+    return _hides_instructions(normalize(text or ""))
+
+
+def _hides_instructions(said: str) -> bool:
     return any(pattern.search(said) for pattern in HIDDEN_INSTRUCTION_PATTERNS)
 
 
@@ -121,27 +124,30 @@ class IntentGuards(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if hides_instructions(text):
+            said = normalize(text)
+            if _hides_instructions(said):
                 self._set(message, HIDDEN_INSTRUCTION, 1.0)
                 continue
-            if SUGGESTION_MARKERS.search(normalize(text)):
+            if SUGGESTION_MARKERS.search(said):
                 self._set(message, SUGGESTION, 1.0)
+                continue
+            # the rest only concerns a message that names a procedure
+            if not _names_a_procedure(message):
                 continue
             predicted = message.get(INTENT) or {}
             confidence = float(predicted.get("confidence") or 0.0)
             intent = predicted.get("name")
-            if intent in RATINGS and ABOUT_THE_ANSWER.search(normalize(text)):
+            if intent in RATINGS and ABOUT_THE_ANSWER.search(said):
                 continue  # "bot nói sơ sài, không rõ cần giấy gì": a rating
-            named = _names_a_procedure(message)
-            if intent in RATINGS and named and after_correction(text) != text:
+            if intent in RATINGS and after_correction(text) != text:
                 self._set(message, "inform_procedure", confidence)  # "à nhầm, ý em là..."
-                continue
-            asked = _asked_intent(message)
-            if not asked:
                 continue
             long = len(text.split()) >= LONG_MESSAGE_WORDS
             unsure = intent in (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-            if named and (unsure or (intent in NOT_QUESTIONS and long)):
+            if not (unsure or (intent in NOT_QUESTIONS and long)):
+                continue
+            asked = _asked_intent(message)
+            if asked:
                 self._set(message, asked, confidence)
         return messages
 
