@@ -29,6 +29,7 @@ from selenium.common.exceptions import (
     NoAlertPresentException,
     NoSuchElementException,
     StaleElementReferenceException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -181,8 +182,18 @@ class Console:
     def wait(self, condition, seconds: float = 30, message: str = ""):
         # a condition read while the next page replaces this one meets stale elements
         changing = (StaleElementReferenceException, NoSuchElementException)
+
+        def settled(_):
+            try:
+                return condition()
+            except WebDriverException as error:
+                # Chrome reports a node of the page being replaced this way, not as stale
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
+
         return WebDriverWait(self.driver, seconds, ignored_exceptions=changing).until(
-            lambda _: condition(), message
+            settled, message
         )
 
     def css(self, selector: str):
