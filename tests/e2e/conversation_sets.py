@@ -1,11 +1,13 @@
 """Conversations written by people who never saw the bot, its data or its tests, each
 turn with the facts a correct answer must state; scored end to end over REST.
 
-Two sets (tests/e2e/conversations/):
+The sets (tests/e2e/conversations/):
 - `test.yml`: frozen. Committed before the bot was first run on it and never tuned on;
   `test_conversation_sets.py` reports it in `make test` and fails below the floor there.
-- `dev.yml`, `dev2.yml`: development sets, written the same way by other writers, for
-  trying changes (dev2 was committed before the bot was first run on it).
+- `dev.yml`, `dev2.yml`, `dev3.yml`: development sets, written the same way by other
+  writers, for trying changes (dev2 and dev3 were committed before the bot was first run
+  on them; dev3 dwells on the citizen's own case, everyday problems and compound
+  questions).
 
 Run either against a running bot (`make run`):
     .venv/bin/python -m tests.e2e.conversation_sets --set dev [--url http://localhost:5005]
@@ -134,7 +136,7 @@ def summary(name: str, report: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "test"])
+    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "dev3", "test"])
     parser.add_argument("--url", default="http://localhost:5005")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
