@@ -26,7 +26,13 @@ from bot.knowledge.catalog import Case, Procedure
 from bot.knowledge.dates import day_asked
 from bot.knowledge.fees import Circumstances, FeeDay
 from bot.knowledge.resolver import Resolution
-from bot.questions import QUESTION_INTENTS, after_correction, questions_asked
+from bot.questions import (
+    QUESTION_INTENTS,
+    after_correction,
+    asking_clause,
+    asks_if_needed,
+    questions_asked,
+)
 from bot.text import count_value, counts_in, normalize
 
 logger = logging.getLogger(__name__)
@@ -64,17 +70,33 @@ def _latest_entities(tracker: Tracker, name: str) -> List[str]:
     ]
 
 
+def _procedure_mentions(tracker: Tracker) -> List[str]:
+    """The procedures the message names, the one in the clause that asks first ("ny e
+    thường trú ở Đà Nẵng, giờ đăng ký kết hôn thì làm ở đâu": kết hôn is asked about)."""
+    text = tracker.latest_message.get("text") or ""
+    start, end = asking_clause(text)
+    named = [
+        e for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "procedure" and e.get("value")
+    ]  # fmt: skip
+    asked = [e for e in named if start <= int(e.get("start", -1)) < end]
+    return [str(e["value"]) for e in [*asked, *(e for e in named if e not in asked)]]
+
+
 def find_procedure(tracker: Tracker) -> Found:
     """Which procedure the citizen means now, using the conversation as context.
 
     The extracted mentions are tried first, then the whole message. A procedure we do not
     cover named anywhere in the message ("thi bằng lái", "cấp sổ đỏ") is never answered
     with a neighbour, nor with the procedure discussed before."""
-    mentions = _latest_entities(tracker, "procedure")
+    mentions = _procedure_mentions(tracker)
     text = tracker.latest_message.get("text") or ""
     corrected = _corrected_procedure(text)
     if corrected is not None:
         return Found(procedure=corrected)
+    key = tracker.get_slot("procedure")
+    if key and mentions and all(asks_if_needed(text, mention) for mention in mentions):
+        return Found(procedure=catalog().get(key))  # a paper the procedure may need
     ruled_out: Optional[str] = None
     for query in [*mentions, text]:
         resolution = resolver().resolve(query)
@@ -92,7 +114,6 @@ def find_procedure(tracker: Tracker) -> Found:
     unknown = ruled_out or (mentions[0] if mentions else None) or resolver().not_covered_in(text)
     if unknown:
         return Found(unknown_mention=unknown)
-    key = tracker.get_slot("procedure")
     return Found(procedure=catalog().get(key) if key else None)
 
 
@@ -479,4 +500,30 @@ class ActionChooseProcedure(ProcedureQuestion):
             )
             return []
         dispatcher.utter_message(text=answers.unknown_procedure_answer())
+        return []
+
+
+class ActionAnswerOutOfScope(Action):
+    """Out of scope, unless the message asks one of a procedure's questions in words
+    about a procedure it names or the conversation is on ("sang tháng 1 năm sau mới làm
+    thì giá còn vậy không"): a follow-up that leaves the procedure out reads as out of
+    scope to the classifier, which does not see the conversation."""
+
+    def name(self) -> str:
+        return "action_answer_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
+        if asked:
+            try:
+                found = find_procedure(tracker)
+            except SQLAlchemyError:
+                logger.exception("knowledge base unavailable")
+                found = Found()
+            if found.procedure is not None:
+                return answer(dispatcher, asked[0], found.procedure, tracker)
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []

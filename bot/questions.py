@@ -25,6 +25,9 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "fee": (
         "le phi", "phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu", "ton bao nhieu",
         "mat tien", "het tien", "ton tien", "tien", "gia bao nhieu",
+        # a reduction or waiver is a question about the fee ("có được giảm không")
+        "giam khong", "mien khong", "mien phi khong", "duoc giam", "duoc mien", "phi khong",
+        "tien khong",
     ),
     "processing_time": (
         "bao lau", "may ngay", "bao nhieu ngay", "mat may", "bao gio co", "bao gio xong",
@@ -33,13 +36,14 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     ),
     "agency": (
         "o dau", "cho nao", "noi nao", "co quan nao", "nop dau", "lam dau", "den dau",
-        "di dau", "tai dau", "o cho nao",
+        "di dau", "tai dau", "o cho nao", "ve dau",
     ),
     # "hướng dẫn tôi xin giấy xác nhận...": the whole procedure, in one checklist
     "checklist": (
         "huong dan toi xin", "huong dan xin", "huong dan toi lam", "huong dan lam",
         "huong dan em lam", "huong dan minh lam", "chi toi cach", "lam the nao de xin",
-        "thu tuc nhu the nao", "thu tuc ra sao", "quy trinh",
+        "thu tuc nhu the nao", "thu tuc ra sao", "quy trinh", "thu tuc the nao",
+        "thu tuc nhu nao", "thu tuc sao",
     ),
     "online": (
         "online duoc khong", "online co duoc", "online khong", "co online", "lam online duoc",
@@ -49,8 +53,16 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
 
 # questions asked with a few words between ("cần nhữg gì", "hết tất cả bao nhiêu")
 QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
-    "documents": re.compile(r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"),
-    "fee": re.compile(r"\b(het|mat|ton|tra|nop)( \w+){0,2} bao nhieu( tien)?$|\bbao nhieu tien\b"),
+    "documents": re.compile(
+        r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"
+        # "có cần giấy ủy quyền của bố mẹ cháu không", "ai ký tờ khai"
+        r"|\bco can( \w+){1,8} khong\b|\bai (ky|khai|dung ten|lam to khai)\b"
+    ),
+    "fee": re.compile(
+        r"\b(het|mat|ton|tra|nop)( \w+){0,2} bao nhieu( tien)?$|\bbao nhieu tien\b"
+        # "giá có khác không", "giá còn vậy không" (not "gia đình")
+        r"|\bgia (co|con|van|se)( \w+){0,2} (khong|the nao)\b"
+    ),
 }
 
 # the intent that asks each question (the procedure answers' buttons send these)
@@ -109,3 +121,30 @@ def after_correction(text: str) -> str:
             cut = max(cut, match.end())
     rest = padded[cut:].strip() if cut >= 0 else ""
     return rest if rest else text
+
+
+# where one clause of a message ends and the next begins
+_CLAUSE_END = re.compile(r"[,.;:!?\n]+")
+
+
+def asking_clause(text: str) -> tuple[int, int]:
+    """The character span of the last clause that asks a question in words ("e ở Hà
+    Nội, ny e thường trú ở Đà Nẵng, giờ đăng ký kết hôn thì làm ở đâu" → the last
+    clause): the procedure named there is the one asked about, the others are context.
+    The whole message when no single clause asks."""
+    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
+    spans = [(start, end.start() if end else len(text))
+             for start, end in zip(starts, [*_CLAUSE_END.finditer(text), None])]  # fmt: skip
+    asking = [(s, e) for s, e in spans if questions_asked(text[s:e], interrogative_only=True)]
+    return asking[-1] if asking else (0, len(text))
+
+
+def asks_if_needed(text: str, mention: str) -> bool:
+    """Does the message ask whether the paper it names is needed ("bé có mã định danh
+    rồi thì có cần bản sao giấy khai sinh không")? Then the mention is a document of the
+    procedure being discussed, not a procedure of its own."""
+    named = re.escape(normalize(mention))
+    if not named:
+        return False
+    needed = rf"\b(can|phai|mang|nop|kem|dung)( \w+){{0,2}} {named}( \w+){{0,3}} khong\b"
+    return re.search(needed, normalize(text)) is not None

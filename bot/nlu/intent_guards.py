@@ -13,6 +13,10 @@
   classifier was unsure of ("đky kết hôn cần nhữg j ạ, 2 đứa ở 2 tỉnh khác nhau": the
   extra clause pulls it below the fallback threshold) when it names a procedure and asks
   about it in words.
+- **A fee question that mentions the account** ("thẻ căn cước bị gãy, em có VNeID mức
+  2..., làm đổi online có mất phí không") asks the fee of the procedure it names.
+- **A follow-up that starts like one** ("thế em nộp ở đâu ạ, công ty em chỉ được nghỉ
+  thứ 7") asks the question its words ask, not a rating of the last answer.
 - **A suggestion** ("góp ý: nên có video hướng dẫn nộp hồ sơ online") is recorded as
   one even when it talks about filing online.
 """
@@ -89,7 +93,22 @@ def _names_a_procedure(message: Message) -> bool:
 
 # intents a long message full of context may be mistaken for
 NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
-                 "ask_create_account", "report_payment_problem", "out_of_scope")  # fmt: skip
+                 "ask_create_account", "report_payment_problem", "report_account_problem",
+                 "out_of_scope")  # fmt: skip
+# "thế em nộp ở đâu ạ, công ty em chỉ được nghỉ thứ 7": a follow-up about the procedure
+# of the conversation, whatever the words after it look like
+# ("thế"/"vậy" then who asks or "còn", "thì", "nếu": not "vậy là rõ", "vay thế chấp")
+# ("ấy quên, em đang học lớp 12": what the citizen forgot to say about the same question)
+FOLLOW_UP_START = re.compile(
+    r"^((the|vay) (con|thi|neu|e|em|a|anh|c|chi|minh|toi|tui|t)|(a|ay|o|ah) quen) "
+)
+# what a follow-up question is mistaken for
+NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye")
+# guides about accounts and payment, which a question about a procedure is mistaken for
+# when it mentions VNeID or paying ("thẻ căn cước bị gãy, em có VNeID mức 2..., làm đổi
+# online có mất phí không": the fee of the card, not the account levels)
+# (only its fee: "bao lâu thì được kích hoạt mức 2" is about the account)
+ACCOUNT_GUIDES = ("ask_vneid", "ask_create_account", "report_account_problem")
 # a message this long is mostly context; its question is in its question words
 LONG_MESSAGE_WORDS = 25
 
@@ -131,12 +150,17 @@ class IntentGuards(GraphComponent):
             if SUGGESTION_MARKERS.search(said):
                 self._set(message, SUGGESTION, 1.0)
                 continue
-            # the rest only concerns a message that names a procedure
-            if not _names_a_procedure(message):
-                continue
             predicted = message.get(INTENT) or {}
             confidence = float(predicted.get("confidence") or 0.0)
             intent = predicted.get("name")
+            if intent in NOT_FOLLOW_UPS and FOLLOW_UP_START.match(said):
+                asked = _asked_intent(message)
+                if asked:
+                    self._set(message, asked, confidence)
+                    continue
+            # the rest only concerns a message that names a procedure
+            if not _names_a_procedure(message):
+                continue
             if intent in RATINGS and ABOUT_THE_ANSWER.search(said):
                 continue  # "bot nói sơ sài, không rõ cần giấy gì": a rating
             if intent in RATINGS and after_correction(text) != text:
@@ -144,10 +168,11 @@ class IntentGuards(GraphComponent):
                 continue
             long = len(text.split()) >= LONG_MESSAGE_WORDS
             unsure = intent in (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-            if not (unsure or (intent in NOT_QUESTIONS and long)):
+            about_accounts = intent in ACCOUNT_GUIDES
+            if not (unsure or about_accounts or (intent in NOT_QUESTIONS and long)):
                 continue
             asked = _asked_intent(message)
-            if asked:
+            if asked and (asked == "ask_fee" or long or not about_accounts):
                 self._set(message, asked, confidence)
         return messages
 

@@ -93,3 +93,50 @@ def test_chi_dan_an_khong_noi_thu_tuc_thi_khong_nhac_thu_tuc_truoc_do(catalog):
     [message] = dispatcher.messages
     assert "không làm theo chỉ dẫn" in message["text"]
     assert "Về thủ tục anh/chị nhắc đến" not in message["text"]
+
+
+def _with_positions(text: str, *mentions: str) -> Tracker:
+    entities = [
+        {"entity": "procedure", "value": m, "start": text.index(m), "end": text.index(m) + len(m)}
+        for m in mentions
+    ]
+    message = {"text": text, "entities": entities}
+    return Tracker("nguoi-dan", {}, message, [], False, None, {}, None)
+
+
+def test_thu_tuc_o_ve_co_tu_hoi_la_thu_tuc_duoc_hoi_cac_thu_tuc_khac_la_hoan_canh():
+    text = "e o Ha Noi, ny e thuong tru o Da Nang, gio dang ky ket hon thi lam o dau a"
+    found = procedures.find_procedure(_with_positions(text, "thuong tru", "dang ky ket hon"))
+    assert found.procedure is not None and "kết hôn" in found.procedure.name.lower()
+
+
+def test_hoi_co_can_mot_giay_to_thi_van_la_thu_tuc_dang_noi():
+    text = "be co ma dinh danh roi thi co can ban sao giay khai sinh ko"
+    message = {
+        "text": text,
+        "entities": [{"entity": "procedure", "value": "ban sao giay khai sinh"}],
+    }
+    tracker = Tracker("nguoi-dan", {"procedure": "1.001456"}, message, [], False, None, {}, None)
+    found = procedures.find_procedure(tracker)
+    assert found.procedure is not None and found.procedure.key == "1.001456"
+
+
+def test_ngoai_pham_vi_ma_hoi_tiep_ve_thu_tuc_dang_noi_thi_tra_loi_thu_tuc_do():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    message = {"text": "sang tháng 1 năm sau mới làm thì giá còn vậy không", "entities": []}
+    tracker = Tracker("nguoi-dan", {"procedure": "1.001456"}, message, [], False, None, {}, None)
+    procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
+    [reply] = dispatcher.messages
+    assert "01/01/2027" in reply["text"] and "hộ chiếu" in reply["text"].lower()
+
+
+def test_ngoai_pham_vi_that_su_van_la_ngoai_pham_vi():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    message = {"text": "thời tiết Hà Nội mai thế nào", "entities": []}
+    tracker = Tracker("nguoi-dan", {"procedure": "1.001456"}, message, [], False, None, {}, None)
+    procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"

@@ -114,3 +114,31 @@ def test_tin_nhan_ngan_giu_y_dinh_cua_bo_phan_loai():
 )
 def test_chi_dan_dong_vai_va_ghi_chu_cho_tro_ly(text):
     assert hides_instructions(text)
+
+
+@pytest.mark.parametrize(
+    "text, intent, asked",
+    [
+        ("thế e nộp ở đâu ạ, công ty e chỉ được nghỉ thứ 7", "feedback_helpful", "ask_agency"),
+        ("vậy còn mất bao lâu", "out_of_scope", "ask_processing_time"),
+        ("ấy quên, em đang học lớp 12, 17 tuổi rồi, thì có được giảm ko", "out_of_scope",
+         "ask_fee"),
+    ],
+)  # fmt: skip
+def test_cau_hoi_tiep_mo_dau_bang_the_vay_la_cau_hoi(text, intent, asked):
+    assert _guarded(_parsed(text, intent)) == asked
+
+
+@pytest.mark.parametrize(
+    "text", ["vậy là rõ, em biết phải làm gì rồi", "vay thế chấp sổ tiết kiệm cần giấy tờ gì"]
+)
+def test_ket_luan_hay_chu_vay_khac_khong_phai_cau_hoi_tiep(text):
+    assert _guarded(_parsed(text, "feedback_helpful")) == "feedback_helpful"
+
+
+def test_hoi_le_phi_thu_tuc_co_nhac_vneid_la_hoi_le_phi():
+    text = "the can cuoc cua e bi gay, e co tk vneid muc 2 roi, lam doi online co mat phi ko"
+    assert _guarded(_parsed(text, "ask_vneid", "the can cuoc")) == "ask_fee"
+    # a short question about the account stays one
+    assert _guarded(_parsed("làm căn cước xong bao lâu thì được kích hoạt mức 2", "ask_vneid",
+                            "căn cước")) == "ask_vneid"  # fmt: skip

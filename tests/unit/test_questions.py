@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.questions import after_correction, questions_asked
+from bot.questions import after_correction, asking_clause, asks_if_needed, questions_asked
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,34 @@ def test_sau_loi_dinh_chinh_la_phan_duoc_tinh():
 def test_khong_dinh_chinh_hay_khong_con_gi_sau_thi_giu_ca_cau():
     assert after_correction("lệ phí tạm trú bao nhiêu") == "lệ phí tạm trú bao nhiêu"
     assert after_correction("ý tôi là") == "ý tôi là"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ấy quên, em đang học lớp 12, 17 tuổi rồi, thì có được giảm ko",
+        "đầu năm sau mới làm thì giá có khác không",
+        "làm hộ chiếu được miễn phí không",
+    ],
+)
+def test_hoi_giam_mien_hay_gia_thay_doi_la_hoi_le_phi(text):
+    assert questions_asked(text, interrogative_only=True) == ["fee"]
+
+
+def test_gia_dinh_khong_phai_la_gia():
+    assert questions_asked("gia đình em có được không", interrogative_only=True) == []
+
+
+def test_thu_tuc_nao_duoc_hoi_nam_o_ve_co_tu_hoi():
+    text = "e o Ha Noi, ny e thuong tru o Da Nang, gio dang ky ket hon thi lam o dau a"
+    start, end = asking_clause(text)
+    assert text[start:end].strip() == "gio dang ky ket hon thi lam o dau a"
+    whole = "làm hộ chiếu cần mang cccd không"
+    assert asking_clause(whole) == (0, len(whole))
+
+
+def test_hoi_co_can_mot_giay_to_khong_la_hoi_ve_giay_to_cua_thu_tuc_dang_noi():
+    text = "be co ma dinh danh roi thi co can ban sao giay khai sinh ko"
+    assert asks_if_needed(text, "ban sao giay khai sinh")
+    assert not asks_if_needed("làm hộ chiếu cần mang cccd không", "hộ chiếu")
+    assert not asks_if_needed("cấp bản sao giấy khai sinh cần gì", "bản sao giấy khai sinh")
