@@ -299,20 +299,34 @@ def condition_choices(fee_day: FeeDay) -> list[tuple[str, Circumstances]]:
     return choices
 
 
+def _no_rate_line(procedure: Procedure, day: date) -> str:
+    authority = procedure.fee_set_by
+    if authority is None:
+        return (
+            f"Trợ lý chưa có mức lệ phí «{procedure.name}» áp dụng ngày {day_text(day)} "
+            "đã được kiểm chứng, nên không đưa ra con số để tránh sai sót."
+        )
+    flag = "" if authority.verified else " [chưa xác minh]"
+    return (
+        f"Lệ phí «{procedure.name}» do {authority.authority} quy định{flag}; Trợ lý chưa có "
+        "mức cụ thể đã được kiểm chứng nên không đưa ra con số để tránh sai sót."
+    )
+
+
 def _no_fee_on(procedure: Procedure, fee_day: FeeDay) -> str:
-    """No verified general rate on the day: say so, show the last one we know and what
-    is expected, point to the portal."""
-    lines = [
-        f"Trợ lý chưa có mức lệ phí «{procedure.name}» áp dụng ngày {day_text(fee_day.day)} "
-        "đã được kiểm chứng, nên không đưa ra con số để tránh sai sót."
-    ]
+    """No verified general rate on the day: say so (and who sets the rate, when it is
+    each province's), show the last one we know and what is expected, point to the
+    portal."""
+    authority = procedure.fee_set_by
+    lines = [_no_rate_line(procedure, fee_day.day)]
     lines += [_quote_line(q, None, fee_day.day) for q in fee_day.quotes]
     lines.append(_group_rates(fee_day) or "")
     lines.append(
         f"Anh/chị vui lòng xem mức hiện hành tại {portal_of(procedure)} "
         "hoặc gõ «gặp nhân viên» để được hỗ trợ."
     )
-    lines.append(sources_line(_shown_facts(fee_day)))
+    authorities = [authority] if authority is not None else []
+    lines.append(sources_line([*authorities, *_shown_facts(fee_day)]))
     return "\n".join(line for line in lines if line)
 
 

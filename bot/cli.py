@@ -73,8 +73,8 @@ def kb_stale(args: argparse.Namespace) -> int:
 
 def kb_verification(args: argparse.Namespace) -> int:
     """Each procedure with how many of its facts (the procedure itself, documents, fees,
-    parts, the documents and notes of its cases) are verified and how many are shown as
-    «CHƯA XÁC MINH»: where to read next."""
+    who sets the fee, parts, the documents and notes of its cases) are verified and how
+    many are shown as «CHƯA XÁC MINH»: where to read next."""
     parsed = _check(args.source)
     if parsed is None:
         return 1
@@ -84,6 +84,7 @@ def kb_verification(args: argparse.Namespace) -> int:
             procedure,
             *(procedure.get("documents") or []),
             *(procedure.get("fees") or []),
+            *([procedure["fee_set_by"]] if procedure.get("fee_set_by") else []),
             *(procedure.get("parts") or []),
             *(
                 fact

@@ -30,6 +30,7 @@ from bot.knowledge.models import (
     CaseRow,
     ConditionRow,
     DocumentRow,
+    FeeAuthorityRow,
     FeeRow,
     GuideRow,
     LoadRecord,
@@ -63,6 +64,17 @@ class Part:
     result: Optional[str]
     agency: Optional[str]
     note: Optional[str]
+    source: Source
+    verified: bool
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class FeeAuthority:
+    """Who sets the fee when there is no national rate ("Hội đồng nhân dân cấp tỉnh")."""
+
+    authority: str
+    article: Optional[str]
     source: Source
     verified: bool
     verified_on: date
@@ -122,6 +134,8 @@ class Procedure:
     cases: tuple[Case, ...] = ()
     # the case this answer is for (`in_case`); None: the general rules
     case: Optional[Case] = None
+    # who sets the fee when no national rate exists (each province's HĐND)
+    fee_set_by: Optional[FeeAuthority] = None
 
     @property
     def is_bundle(self) -> bool:
@@ -283,6 +297,13 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
             )
             for p in row.parts
         ),
+        fee_set_by=_fee_authority(row.fee_set_by) if row.fee_set_by is not None else None,
+    )
+
+
+def _fee_authority(row: FeeAuthorityRow) -> FeeAuthority:
+    return FeeAuthority(
+        row.authority, row.article, _source(row.source), row.verified, row.verified_on
     )
 
 
@@ -371,6 +392,7 @@ class Catalog:
                         .selectinload(CaseRow.facts)
                         .selectinload(CaseFactRow.source),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
+                        selectinload(ProcedureRow.fee_set_by).selectinload(FeeAuthorityRow.source),
                     )
                     .order_by(ProcedureRow.id)
                 )

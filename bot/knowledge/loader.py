@@ -23,6 +23,7 @@ from bot.knowledge.models import (
     CaseRow,
     ConditionRow,
     DocumentRow,
+    FeeAuthorityRow,
     FeeRow,
     GuideRow,
     LoadRecord,
@@ -42,7 +43,9 @@ SOURCE_KEYS = {"title", "url", "legal_basis"}
 PROCEDURE_KEYS = {
     "code", "name", "aliases", "field", "agency", "processing_time", "online", "portal_url",
     "verified", "source", "verified_on", "documents", "steps", "fees", "parts", "cases",
+    "fee_set_by",
 }  # fmt: skip
+FEE_AUTHORITY_KEYS = {"authority", "article", "source", "verified_on", "verified"}
 CASE_KEYS = {"key", "name", "question", "said", "age_days", "documents", "notes"}
 CASE_NOTE_KEYS = {"text", "source", "verified_on", "verified"}
 AGE_KEYS = {"from", "to"}
@@ -337,6 +340,22 @@ def _check_procedure(
         check.problem(file, procedure, "'steps' must be a list of sentences")
     _check_fees(check, file, procedure.get("fees") or [], sources, conditions)
     _check_cases(check, file, procedure.get("cases") or [], sources)
+    _check_fee_authority(check, file, procedure.get("fee_set_by"), sources)
+
+
+def _check_fee_authority(
+    check: _Checker, file: str, authority: Any, sources: dict[str, Any]
+) -> None:
+    """`fee_set_by`: who sets the fee where no national rate exists, sourced like a fee."""
+    if authority is None:
+        return
+    if not isinstance(authority, dict):
+        check.problem(file, {}, "'fee_set_by' must be a mapping (authority, source, ...)")
+        return
+    check.keys(file, authority, FEE_AUTHORITY_KEYS, "fee_set_by")
+    check.required(file, authority, ("authority",), "fee_set_by")
+    check.a_source(file, authority, sources)
+    check.a_date(file, authority, "verified_on")
 
 
 def _check_document(
@@ -594,6 +613,7 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
         cases=[
             _case_row(position, case) for position, case in enumerate(procedure.get("cases") or [])
         ],
+        fee_set_by=_fee_authority_row(procedure.get("fee_set_by")),
         steps=[
             StepRow(position=position, text=text)
             for position, text in enumerate(procedure.get("steps") or [])
@@ -637,6 +657,18 @@ def _document_columns(document: dict[str, Any]) -> dict[str, Any]:
         "verified_on": _as_date(document["verified_on"]),
         "source_key": document["source"],
     }
+
+
+def _fee_authority_row(authority: Optional[dict[str, Any]]) -> Optional[FeeAuthorityRow]:
+    if authority is None:
+        return None
+    return FeeAuthorityRow(
+        authority=authority["authority"],
+        article=authority.get("article"),
+        verified=authority.get("verified", True),
+        verified_on=_as_date(authority["verified_on"]),
+        source_key=authority["source"],
+    )
 
 
 def _case_row(position: int, case: dict[str, Any]) -> CaseRow:
@@ -689,6 +721,8 @@ def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
                 facts.append(fact(document, file, f"{where} — giấy tờ «{document['name']}»"))
             for note in case.get("notes") or []:
                 facts.append(fact(note, file, f"{where} — ghi chú"))
+        if procedure.get("fee_set_by"):
+            facts.append(fact(procedure["fee_set_by"], file, f"«{name}» — nơi quy định lệ phí"))
         for fee in procedure.get("fees") or []:
             group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
             facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))

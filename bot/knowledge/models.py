@@ -57,6 +57,7 @@ class ProcedureRow(Base):
     fees = relationship("FeeRow", cascade="all, delete-orphan", order_by="FeeRow.position")
     parts = relationship("PartRow", cascade="all, delete-orphan", order_by="PartRow.position")
     cases = relationship("CaseRow", cascade="all, delete-orphan", order_by="CaseRow.position")
+    fee_set_by = relationship("FeeAuthorityRow", uselist=False, cascade="all, delete-orphan")
 
 
 class AliasRow(Base):
@@ -107,6 +108,22 @@ class PartRow(Base):
     result = Column(Text, nullable=True)
     agency = Column(Text, nullable=True)
     note = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
+
+
+class FeeAuthorityRow(Base):
+    """Who sets a procedure's fee when there is no national rate ("Hội đồng nhân dân cấp
+    tỉnh": each province its own), so the answer says who instead of only "no rate"."""
+
+    __tablename__ = "kb_fee_authorities"
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, unique=True)
+    authority = Column(Text, nullable=False)
+    article = Column(Text, nullable=True)
     verified = Column(Boolean, nullable=False)
     verified_on = Column(Date, nullable=False)
     source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)

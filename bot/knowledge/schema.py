@@ -92,6 +92,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6, "cases whose documents or rules differ", _create_tables("kb_cases", "kb_case_facts")
     ),
+    Migration(7, "who sets a fee with no national rate", _create_tables("kb_fee_authorities")),
 )
 HEAD = MIGRATIONS[-1].version
 

@@ -206,3 +206,21 @@ def test_lien_thong_tra_loi_mot_hanh_trinh_voi_ket_qua_tung_phan(tmp_path):
 
 def test_thu_tuc_thuong_khong_co_hanh_trinh_lien_thong(catalog):
     assert "liên thông" not in answers.agency_answer(_procedure(catalog, "1.004222"))
+
+
+def _fee_text_of(catalog, key, day=TODAY):
+    procedure = next(p for p in catalog.procedures if p.key == key)
+    return answers.fee_answer(procedure, procedure.fees.on(day, None, Circumstances()))
+
+
+def test_le_phi_do_hdnd_tinh_quy_dinh_thi_noi_ro_ai_quy_dinh_va_nguon(catalog):
+    text = _fee_text_of(catalog, "cap-giay-xac-nhan-tinh-trang-hon-nhan")
+    first = text.splitlines()[0]
+    assert "do Hội đồng nhân dân (HĐND) cấp tỉnh nơi nộp hồ sơ quy định" in first
+    assert "000đ" not in first and "[chưa xác minh]" not in first
+    assert "Nghị quyết 66.22/2026/NQ-CP" in text
+
+
+def test_le_phi_ho_kinh_doanh_hdnd_quy_dinh_nhung_chua_xac_minh(catalog):
+    text = _fee_text_of(catalog, "dang-ky-thanh-lap-ho-kinh-doanh")
+    assert "HĐND" in text and "[chưa xác minh]" in text and "Thông tư 250/2016" in text

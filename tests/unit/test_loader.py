@@ -269,3 +269,14 @@ def test_mau_qua_dai_cho_cot_du_lieu_bi_bao_loi_tren_moi_he_csdl(tmp_path):
         1,
     )
     assert any("'form' is longer than 40" in p.message for p in problems(write(tmp_path, text)))
+
+
+def test_noi_quy_dinh_le_phi_phai_co_nguon(tmp_path):
+    text = GOOD.replace(
+        "    fees:\n",
+        '    fee_set_by:\n      authority: "Hội đồng nhân dân cấp tỉnh"\n'
+        "      verified_on: 2026-12-05\n    fees:\n",
+        1,
+    )
+    found = problems(write(tmp_path, text))
+    assert any("missing 'source'" in p.message for p in found)
