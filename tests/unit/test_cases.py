@@ -99,7 +99,8 @@ def test_thuong_tru_cho_con_chua_xac_minh_thi_noi_ro(catalog):
     residence = named(catalog, "Đăng ký thường trú")
     case = residence.case_stated_in("đăng ký thường trú cho con 10 tuổi")
     text = answers.documents_answer(residence.in_case(case))
-    assert "đồng ý của cha, mẹ" in text and "[chưa xác minh]" in text
+    assert "cha, mẹ hoặc người giám hộ đồng ý" in text and "[chưa xác minh]" in text
+    assert "Điều 21 khoản 8" in text
 
 
 def test_cho_con_6_tuoi_la_tuoi_cua_con():
