@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import catalog
-from actions.procedures import KB_UNAVAILABLE
+from actions.procedures import KB_UNAVAILABLE, find_procedure, names_a_procedure
 from bot import answers
 from bot.knowledge.catalog import Guide
 from bot.knowledge.dossier import find_dossier_code, looks_like_a_code
@@ -126,7 +126,9 @@ class ActionTroubleshootPayment(ExplainGuide):
 
 
 class ActionTrackDossier(ExplainGuide):
-    """Check the dossier code the citizen typed (its shape) and say where to look it up."""
+    """Check the dossier code the citizen typed (its shape) and say where to look it up;
+    when the message names the procedure ("nộp đăng ký tạm trú từ tuần trước chưa thấy kết
+    quả"), also how long it may take, so the citizen can tell whether it is late."""
 
     action_name, guide_key, prefix = "action_track_dossier", "track_dossier", "dossier_"
 
@@ -145,4 +147,8 @@ class ActionTrackDossier(ExplainGuide):
         attempt = (
             None if code else (looks_like_a_code(message) or (mentioned[0] if mentioned else None))
         )
-        return answers.tracking_answer(code, attempt, guide)
+        tracking = answers.tracking_answer(code, attempt, guide)
+        procedure = find_procedure(tracker).procedure if names_a_procedure(tracker) else None
+        if procedure is None or not procedure.processing_time:
+            return tracking
+        return tracking + "\n\n" + answers.processing_time_answer(procedure)

@@ -140,3 +140,19 @@ def test_ngoai_pham_vi_that_su_van_la_ngoai_pham_vi():
     tracker = Tracker("nguoi-dan", {"procedure": "1.001456"}, message, [], False, None, {}, None)
     procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_hoi_ho_so_lau_chua_co_ket_qua_thi_kem_thoi_han_cua_thu_tuc(monkeypatch, catalog):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import guides
+
+    monkeypatch.setattr(guides, "catalog", lambda: catalog)
+    dispatcher = CollectingDispatcher()
+    text = "Em nộp đăng ký tạm trú online từ thứ 2 tuần trước đến giờ chưa thấy kết quả"
+    message = {"text": text, "entities": [{"entity": "procedure", "value": "đăng ký tạm trú"}]}
+    tracker = Tracker("nguoi-dan", {}, message, [], False, None, {}, None)
+    guides.ActionTrackDossier().run(dispatcher, tracker, {})
+    [reply] = dispatcher.messages
+    assert "Tra cứu hồ sơ" in reply["text"] and "08 giờ làm việc" in reply["text"]
+    assert "Thời hạn giải quyết «Đăng ký tạm trú" in reply["text"]
