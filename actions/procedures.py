@@ -32,6 +32,7 @@ from bot.questions import (
     asking_clause,
     asks_if_needed,
     questions_asked,
+    starts_as_follow_up,
 )
 from bot.text import count_value, counts_in, normalize
 
@@ -97,10 +98,13 @@ def find_procedure(tracker: Tracker) -> Found:
     key = tracker.get_slot("procedure")
     if key and mentions and all(asks_if_needed(text, mention) for mention in mentions):
         return Found(procedure=catalog().get(key))  # a paper the procedure may need
+    # "thế em nộp ở đâu ạ, công ty em chỉ được nghỉ thứ 7": a follow-up names a procedure
+    # by one of its names, not by words it shares with one ("công ty")
+    following_up = bool(key) and not mentions and starts_as_follow_up(text)
     ruled_out: Optional[str] = None
     for query in [*mentions, text]:
         resolution = resolver().resolve(query)
-        if resolution.best is None:
+        if resolution.best is None or (following_up and not resolution.best.anchored):
             continue
         if resolver().rules_out(text, resolution.best.procedure.key):
             ruled_out = ruled_out or query

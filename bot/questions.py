@@ -76,6 +76,20 @@ QUESTION_INTENTS: dict[str, str] = {
     "checklist": "ask_checklist",
 }
 
+# "thế em nộp ở đâu ạ, công ty em chỉ được nghỉ thứ 7": a follow-up about the procedure
+# of the conversation, whatever the words after it look like ("thế"/"vậy" then who asks
+# or "còn", "thì", "nếu": not "vậy là rõ", "vay thế chấp"; "ấy quên, em đang học lớp 12":
+# what the citizen forgot to say about the same question)
+_FOLLOW_UP_START = re.compile(
+    r"^((the|vay) (con|thi|neu|e|em|a|anh|c|chi|minh|toi|tui|t)|(a|ay|o|ah) quen) "
+)
+
+
+def starts_as_follow_up(text: str) -> bool:
+    """Does the message open as a follow-up to the conversation ("thế em…", "vậy còn…")?"""
+    return _FOLLOW_UP_START.match(normalize(text)) is not None
+
+
 # "à nhầm", "ý tôi là", "không phải ... mà là": what follows replaces what came before
 CORRECTION_MARKERS = ("nham", "y toi la", "y em la", "y minh la", "y la", "khong phai", "ma la")
 

@@ -285,6 +285,8 @@ class Candidate:
     procedure: Procedure
     score: float
     matched: str
+    # False when found by shared words alone, with none of its names in the text
+    anchored: bool = True
 
 
 @dataclass(frozen=True)
@@ -648,7 +650,8 @@ class ProcedureResolver:
             matched, below = " ".join(sorted(shared)), None
         else:
             return None
-        return Candidate(self._procedures[key], round(score, 4), matched), bool(starts), below
+        candidate = Candidate(self._procedures[key], round(score, 4), matched, bool(starts))
+        return candidate, bool(starts), below
 
     def _weight(self, words: set[str]) -> float:
         return sum(self._idf[w] for w in words)

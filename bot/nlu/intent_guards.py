@@ -34,7 +34,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.questions import QUESTION_INTENTS, after_correction, questions_asked
+from bot.questions import QUESTION_INTENTS, after_correction, questions_asked, starts_as_follow_up
 from bot.text import normalize
 
 HIDDEN_INSTRUCTION = "hidden_instruction"
@@ -95,13 +95,6 @@ def _names_a_procedure(message: Message) -> bool:
 NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
                  "ask_create_account", "report_payment_problem", "report_account_problem",
                  "out_of_scope")  # fmt: skip
-# "thế em nộp ở đâu ạ, công ty em chỉ được nghỉ thứ 7": a follow-up about the procedure
-# of the conversation, whatever the words after it look like
-# ("thế"/"vậy" then who asks or "còn", "thì", "nếu": not "vậy là rõ", "vay thế chấp")
-# ("ấy quên, em đang học lớp 12": what the citizen forgot to say about the same question)
-FOLLOW_UP_START = re.compile(
-    r"^((the|vay) (con|thi|neu|e|em|a|anh|c|chi|minh|toi|tui|t)|(a|ay|o|ah) quen) "
-)
 # what a follow-up question is mistaken for
 NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye")
 # guides about accounts and payment, which a question about a procedure is mistaken for
@@ -153,7 +146,7 @@ class IntentGuards(GraphComponent):
             predicted = message.get(INTENT) or {}
             confidence = float(predicted.get("confidence") or 0.0)
             intent = predicted.get("name")
-            if intent in NOT_FOLLOW_UPS and FOLLOW_UP_START.match(said):
+            if intent in NOT_FOLLOW_UPS and starts_as_follow_up(said):
                 asked = _asked_intent(message)
                 if asked:
                     self._set(message, asked, confidence)

@@ -156,3 +156,10 @@ def test_hoi_ho_so_lau_chua_co_ket_qua_thi_kem_thoi_han_cua_thu_tuc(monkeypatch,
     [reply] = dispatcher.messages
     assert "Tra cứu hồ sơ" in reply["text"] and "08 giờ làm việc" in reply["text"]
     assert "Thời hạn giải quyết «Đăng ký tạm trú" in reply["text"]
+
+
+def test_hoi_tiep_chi_trung_vai_tu_voi_thu_tuc_khac_thi_van_la_thu_tuc_dang_noi():
+    message = {"text": "thế e nộp ở đâu ạ, công ty e chỉ được nghỉ thứ 7", "entities": []}
+    tracker = Tracker("nguoi-dan", {"procedure": "1.004222"}, message, [], False, None, {}, None)
+    found = procedures.find_procedure(tracker)
+    assert found.procedure is not None and found.procedure.key == "1.004222"
