@@ -14,14 +14,16 @@ from bench.lookup import accuracy, mentions
 # mention, so a new procedure cannot quietly take an old one's mentions. The bars
 # are 0.95 / 0.99: the old held-out set meets top-1 (0.990) and misses top-3 by one
 # mention (0.990, 197 of 199, was 198 before the December procedures); the fresh set of
-# the new procedures does not yet (0.877 / 0.936; first run 0.845 / 0.920).
+# the new procedures does not yet (0.898 / 0.954; first run 0.845 / 0.920). The second
+# development set of the new procedures scored 0.781 / 0.854 on its first run.
 FLOORS = [
     ("test", 0.985, 0.985),
-    ("new_test", 0.87, 0.93),
+    ("new_test", 0.895, 0.95),
     ("dev", 0.98, 0.99),
     ("dev2", 0.99, 0.99),
     ("dev3", 0.99, 0.99),
     ("new_dev", 0.945, 0.97),
+    ("new_dev2", 0.875, 0.93),
 ]
 
 
