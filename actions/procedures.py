@@ -492,11 +492,19 @@ class ActionChooseProcedure(ProcedureQuestion):
         if found.procedure is not None and pending in ANSWERS:
             return answer(dispatcher, pending, found.procedure, tracker)
         if found.procedure is not None:
+            # "con em sinh được 3 tháng rồi mà chưa làm khai sinh, giờ làm còn được không":
+            # what is particular to the case stated, then the questions to ask
+            case = found.procedure.case_stated_in(tracker.latest_message.get("text") or "")
+            particular = answers.case_answer(found.procedure.in_case(case))
+            question = f"Anh/chị muốn biết gì về thủ tục «{found.procedure.name}» ạ?"
             dispatcher.utter_message(
-                text=f"Anh/chị muốn biết gì về thủ tục «{found.procedure.name}» ạ?",
+                text=f"{particular}\n\n{question}" if particular else question,
                 buttons=question_buttons(found.procedure),
             )
-            return [SlotSet("procedure", found.procedure.key)]
+            return [
+                SlotSet("procedure", found.procedure.key),
+                SlotSet("procedure_case", case.key if case else None),
+            ]
         if found.choices:
             dispatcher.utter_message(
                 text=answers.choose_between(found.choices),

@@ -56,12 +56,14 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(
         r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"
         # "có cần giấy ủy quyền của bố mẹ cháu không", "ai ký tờ khai"
-        r"|\bco can( \w+){1,8} khong\b|\bai (ky|khai|dung ten|lam to khai)\b"
+        r"|\bco can( \w+){1,8} khong\b|\bai( phai| se)? (ky|khai|dung ten|lam to khai)\b"
     ),
     "fee": re.compile(
         r"\b(het|mat|ton|tra|nop)( \w+){0,2} bao nhieu( tien)?$|\bbao nhieu tien\b"
         # "giá có khác không", "giá còn vậy không" (not "gia đình")
         r"|\bgia (co|con|van|se)( \w+){0,2} (khong|the nao)\b"
+        # "có được giảm cho học sinh không"
+        r"|\bduoc (giam|mien)( \w+){0,4} khong\b"
     ),
 }
 

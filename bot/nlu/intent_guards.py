@@ -97,6 +97,8 @@ NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
                  "out_of_scope")  # fmt: skip
 # what a follow-up question is mistaken for
 NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye")
+# a question answered yes or no ("giờ làm còn được không", "có phải làm thủ tục khác không")
+YES_NO_QUESTION = re.compile(r"\b(duoc|phai|co)( \w+){0,4} khong\b")
 # guides about accounts and payment, which a question about a procedure is mistaken for
 # when it mentions VNeID or paying ("thẻ căn cước bị gãy, em có VNeID mức 2..., làm đổi
 # online có mất phí không": the fee of the card, not the account levels)
@@ -167,6 +169,9 @@ class IntentGuards(GraphComponent):
             asked = _asked_intent(message)
             if asked and (asked == "ask_fee" or long or not about_accounts):
                 self._set(message, asked, confidence)
+            elif intent in RATINGS and YES_NO_QUESTION.search(said):
+                # "…chưa làm giấy khai sinh, giờ làm còn được không": about the procedure
+                self._set(message, "inform_procedure", confidence)
         return messages
 
     @staticmethod

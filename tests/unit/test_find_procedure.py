@@ -163,3 +163,16 @@ def test_hoi_tiep_chi_trung_vai_tu_voi_thu_tuc_khac_thi_van_la_thu_tuc_dang_noi(
     tracker = Tracker("nguoi-dan", {"procedure": "1.004222"}, message, [], False, None, {}, None)
     found = procedures.find_procedure(tracker)
     assert found.procedure is not None and found.procedure.key == "1.004222"
+
+
+def test_neu_truong_hop_rieng_ma_chua_hoi_gi_thi_noi_dieu_rieng_cua_truong_hop(catalog):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    text = "con e sinh duoc 3 thang roi ma chua lam giay khai sinh, gio lam con dc ko a"
+    message = {"text": text, "entities": [{"entity": "procedure", "value": "giay khai sinh"}]}
+    tracker = Tracker("nguoi-dan", {}, message, [], False, None, {}, None)
+    events = procedures.ActionChooseProcedure().run(dispatcher, tracker, {})
+    [reply] = dispatcher.messages
+    assert "quá hạn" in reply["text"] and "muốn biết gì" in reply["text"]
+    assert any(e.get("name") == "procedure_case" and e.get("value") for e in events)

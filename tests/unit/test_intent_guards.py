@@ -142,3 +142,8 @@ def test_hoi_le_phi_thu_tuc_co_nhac_vneid_la_hoi_le_phi():
     # a short question about the account stays one
     assert _guarded(_parsed("làm căn cước xong bao lâu thì được kích hoạt mức 2", "ask_vneid",
                             "căn cước")) == "ask_vneid"  # fmt: skip
+
+
+def test_danh_gia_ma_hoi_duoc_khong_ve_mot_thu_tuc_la_hoi_ve_thu_tuc():
+    text = "con e sinh duoc 3 thang roi ma chua lam giay khai sinh, gio lam con dc ko a"
+    assert _guarded(_parsed(text, "feedback_unhelpful", "giay khai sinh")) == "inform_procedure"
