@@ -24,7 +24,7 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     ),
     "fee": (
         "le phi", "phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu", "ton bao nhieu",
-        "mat tien", "het tien", "ton tien", "tien", "gia bao nhieu",
+        "mat tien", "het tien", "ton tien", "gia bao nhieu",
         # a reduction or waiver is a question about the fee ("có được giảm không")
         "giam khong", "mien khong", "mien phi khong", "duoc giam", "duoc mien", "phi khong",
         "tien khong",
@@ -32,11 +32,11 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "processing_time": (
         "bao lau", "may ngay", "bao nhieu ngay", "mat may", "bao gio co", "bao gio xong",
         "khi nao co", "khi nao xong", "thoi han giai quyet", "thoi gian giai quyet",
-        "co ket qua", "tra ket qua", "lau khong",
+        "co ket qua", "tra ket qua", "lau khong", "thoi gian",
     ),
     "agency": (
         "o dau", "cho nao", "noi nao", "co quan nao", "nop dau", "lam dau", "den dau",
-        "di dau", "tai dau", "o cho nao", "ve dau",
+        "di dau", "tai dau", "o cho nao", "ve dau", "nop cho ai", "ho so cho ai", "gui cho ai",
     ),
     # "hướng dẫn tôi xin giấy xác nhận...": the whole procedure, in one checklist
     "checklist": (
@@ -98,7 +98,7 @@ CORRECTION_MARKERS = ("nham", "y toi la", "y em la", "y minh la", "y la", "khong
 
 # words that make a cue a question rather than a topic: "lệ phí bao nhiêu", not "lệ phí
 # bot nói đúng"; a request ("hướng dẫn tôi xin...") asks too
-ASKING_WORDS = frozenset(["gi", "bao", "may", "dau", "nao", "khong", "sao", "huong", "chi"])
+ASKING_WORDS = frozenset(["gi", "bao", "may", "dau", "nao", "khong", "sao", "huong", "chi", "ai"])
 
 
 def _asks(cue: str) -> bool:

@@ -94,7 +94,7 @@ def _names_a_procedure(message: Message) -> bool:
 # intents a long message full of context may be mistaken for
 NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
                  "ask_create_account", "report_payment_problem", "report_account_problem",
-                 "out_of_scope")  # fmt: skip
+                 "out_of_scope", "bot_challenge", "greet", "thank", "goodbye")  # fmt: skip
 # what a follow-up question is mistaken for
 NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye")
 # a question answered yes or no ("giờ làm còn được không", "có phải làm thủ tục khác không")

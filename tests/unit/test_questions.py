@@ -17,6 +17,10 @@ from bot.questions import after_correction, asking_clause, asks_if_needed, quest
          ["documents", "processing_time"]),
         ("làm hộ chiếu cho cháu ở đâu ạ", ["agency"]),
         ("chứng thực bản sao 5 trang hết bn, làm ở đâu", ["fee", "agency"]),
+        ("chế độ thai sản nộp hồ sơ cho ai và bao lâu thì nhận được tiền",
+         ["agency", "processing_time"]),
+        ("giám hộ cần giấy gì, lệ phí với thời gian thế nào",
+         ["documents", "fee", "processing_time"]),
     ],
 )  # fmt: skip
 def test_moi_cau_hoi_trong_tin_nhan_theo_thu_tu_hoi(text, asked):
