@@ -64,6 +64,8 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bgia (co|con|van|se)( \w+){0,2} (khong|the nao)\b"
         # "có được giảm cho học sinh không"
         r"|\bduoc (giam|mien)( \w+){0,4} khong\b"
+        # "tiền làm hộ chiếu là bao nhiêu", "giấy tờ gì, tiền bao nhiêu" (not "nhận được tiền")
+        r"|\btien( \w+){0,4} bao nhieu\b|\btien lam\b"
     ),
 }
 

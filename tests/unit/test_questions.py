@@ -71,3 +71,10 @@ def test_hoi_co_can_mot_giay_to_khong_la_hoi_ve_giay_to_cua_thu_tuc_dang_noi():
     assert asks_if_needed(text, "ban sao giay khai sinh")
     assert not asks_if_needed("làm hộ chiếu cần mang cccd không", "hộ chiếu")
     assert not asks_if_needed("cấp bản sao giấy khai sinh cần gì", "bản sao giấy khai sinh")
+
+
+@pytest.mark.parametrize(
+    "text", ["tiền làm hộ chiếu là bao nhiêu", "làm căn cước cần giấy tờ gì, tiền bao nhiêu"]
+)
+def test_tien_bao_nhieu_la_hoi_le_phi(text):
+    assert "fee" in questions_asked(text)
