@@ -80,7 +80,7 @@ def _procedure_mentions(tracker: Tracker) -> List[str]:
         e for e in tracker.latest_message.get("entities", [])
         if e.get("entity") == "procedure" and e.get("value")
     ]  # fmt: skip
-    asked = [e for e in named if start <= int(e.get("start", -1)) < end]
+    asked = [e for e in named if isinstance(e.get("start"), int) and start <= e["start"] < end]
     return [str(e["value"]) for e in [*asked, *(e for e in named if e not in asked)]]
 
 
@@ -125,7 +125,10 @@ def names_a_procedure(tracker: Tracker) -> bool:
     """Does the message itself name a procedure (not only the conversation before it)?"""
     text = tracker.latest_message.get("text") or ""
     queries = [*_latest_entities(tracker, "procedure"), text]
-    return any(resolver().resolve(query).best is not None for query in queries)
+    # by one of its names, not by words it shares with one ("hồ sơ công ty em")
+    return any(
+        (best := resolver().resolve(query).best) is not None and best.anchored for query in queries
+    )
 
 
 def _corrected_procedure(text: str) -> Optional[Procedure]:
@@ -529,7 +532,7 @@ class ActionAnswerOutOfScope(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
-        if asked:
+        if asked and self._about_a_procedure(tracker, text):
             try:
                 found = find_procedure(tracker)
             except SQLAlchemyError:
@@ -539,3 +542,14 @@ class ActionAnswerOutOfScope(Action):
                 return answer(dispatcher, asked[0], found.procedure, tracker)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+    @staticmethod
+    def _about_a_procedure(tracker: Tracker, text: str) -> bool:
+        """It names a procedure, opens as a follow-up ("ấy quên, …", "thế còn …") or asks
+        about another day ("sang tháng 1 năm sau"): not "con em có được miễn học phí
+        không", which only shares a question word with the procedure discussed."""
+        return (
+            starts_as_follow_up(text)
+            or day_asked(text, answers.today()) is not None
+            or names_a_procedure(tracker)
+        )

