@@ -19,9 +19,11 @@ REPORT = Path(__file__).resolve().parents[2] / "results" / "conversations-test.j
 # keep the question (003bba5): 0.393 and 0.636. With compound questions, hidden
 # instructions, suggestions, cases and the guards (tuned on dev.yml only): 0.560 and 0.747.
 # With the asking clause, follow-ups out of scope, the fees each province sets and more
-# question words (tuned on dev, dev2 and dev3 only): 0.627 and 0.796. The floor is that,
-# less a margin for dated facts that lapse and for a model trained on another machine.
-FLOOR = 0.58
+# question words (tuned on dev, dev2 and dev3 only): 0.627 and 0.796; 0.600 and 0.776 once a
+# review took out question words that were homophones and context answers that were
+# guesses (clean clone of 4b58358). The floor is that, less a margin for dated facts that
+# lapse and for a model trained on another machine.
+FLOOR = 0.57
 
 
 def test_hoi_thoai_cua_nguoi_viet_doc_lap_duoc_bao_cao_va_khong_tut(servers):
