@@ -74,12 +74,13 @@ def _latest_entities(tracker: Tracker, name: str) -> List[str]:
 def _procedure_mentions(tracker: Tracker) -> List[str]:
     """The procedures the message names, the one in the clause that asks first ("ny e
     thường trú ở Đà Nẵng, giờ đăng ký kết hôn thì làm ở đâu": kết hôn is asked about)."""
-    text = tracker.latest_message.get("text") or ""
-    start, end = asking_clause(text)
     named = [
         e for e in tracker.latest_message.get("entities", [])
         if e.get("entity") == "procedure" and e.get("value")
     ]  # fmt: skip
+    if len(named) < 2:
+        return [str(e["value"]) for e in named]
+    start, end = asking_clause(tracker.latest_message.get("text") or "")
     asked = [e for e in named if isinstance(e.get("start"), int) and start <= e["start"] < end]
     return [str(e["value"]) for e in [*asked, *(e for e in named if e not in asked)]]
 
@@ -277,6 +278,12 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
 NEXT_QUESTIONS = 3
 # at most this many questions answered in one reply ("cần gì, bao nhiêu tiền, ở đâu")
 MOST_QUESTIONS = 3
+
+
+def asked_in_words(tracker: Tracker, interrogative_only: bool = True) -> List[str]:
+    """The questions with an answer here that the message asks in words, in order."""
+    text = tracker.latest_message.get("text") or ""
+    return [q for q in questions_asked(text, interrogative_only) if q in ANSWERS]
 
 
 def questions_to_answer(question: str, tracker: Tracker) -> List[str]:
@@ -487,9 +494,7 @@ class ActionChooseProcedure(ProcedureQuestion):
             pending = "fee"  # "còn người có công thì sao?": the fee for that group
         if pending not in ANSWERS and follows_up(tracker.latest_message.get("text") or ""):
             pending = tracker.get_slot("last_question")  # the same question, new procedure
-        asked = [
-            q for q in questions_asked(tracker.latest_message.get("text") or "") if q in ANSWERS
-        ]
+        asked = asked_in_words(tracker, interrogative_only=False)
         if found.procedure is not None and asked:
             return answer(dispatcher, asked[0], found.procedure, tracker)  # "làm hộ chiếu ở đâu"
         if found.procedure is not None and pending in ANSWERS:
@@ -497,7 +502,7 @@ class ActionChooseProcedure(ProcedureQuestion):
         if found.procedure is not None:
             # "con em sinh được 3 tháng rồi mà chưa làm khai sinh, giờ làm còn được không":
             # what is particular to the case stated, then the questions to ask
-            case = found.procedure.case_stated_in(tracker.latest_message.get("text") or "")
+            case = case_of(found.procedure, tracker)
             particular = answers.case_answer(found.procedure.in_case(case))
             question = f"Anh/chị muốn biết gì về thủ tục «{found.procedure.name}» ạ?"
             dispatcher.utter_message(
@@ -530,9 +535,8 @@ class ActionAnswerOutOfScope(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
-        if asked and self._about_a_procedure(tracker, text):
+        asked = asked_in_words(tracker)
+        if asked and self._about_a_procedure(tracker, tracker.latest_message.get("text") or ""):
             try:
                 found = find_procedure(tracker)
             except SQLAlchemyError:

@@ -13,14 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.feedback import FEEDBACK_BUTTONS
 from actions.procedures import (
-    ANSWERS,
     answer,
+    asked_in_words,
     find_procedure,
     names_a_procedure,
     question_buttons,
 )
 from bot import answers
-from bot.questions import questions_asked
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,6 @@ class ActionRefuseInstruction(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
         try:
             procedure = find_procedure(tracker).procedure
             if procedure is not None and not names_a_procedure(tracker):
@@ -47,7 +45,7 @@ class ActionRefuseInstruction(Action):
         if procedure is None:
             dispatcher.utter_message(text=answers.refusal_answer(), buttons=FEEDBACK_BUTTONS)
             return []
-        asked = [q for q in questions_asked(text, interrogative_only=True) if q in ANSWERS]
+        asked = asked_in_words(tracker)
         if asked:  # the citizen's own question around the pasted instruction is answered
             dispatcher.utter_message(text=answers.refusal_answer())
             return answer(dispatcher, asked[0], procedure, tracker)

@@ -157,9 +157,9 @@ def asking_clause(text: str) -> tuple[int, int]:
     Nội, ny e thường trú ở Đà Nẵng, giờ đăng ký kết hôn thì làm ở đâu" → the last
     clause): the procedure named there is the one asked about, the others are context.
     The whole message when no single clause asks."""
-    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
-    spans = [(start, end.start() if end else len(text))
-             for start, end in zip(starts, [*_CLAUSE_END.finditer(text), None])]  # fmt: skip
+    breaks = [m.span() for m in _CLAUSE_END.finditer(text)]
+    starts = [0, *(end for _, end in breaks)]
+    spans = list(zip(starts, [*(start for start, _ in breaks), len(text)]))
     asking = [(s, e) for s, e in spans if questions_asked(text[s:e], interrogative_only=True)]
     return asking[-1] if asking else (0, len(text))
 
