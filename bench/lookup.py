@@ -1,13 +1,13 @@
 """Benchmark: resolve a citizen's free text and compute today's fees (the action's hot path).
 
 Prints p50/p99 per lookup and the top-1 and top-3 accuracy of the resolver on the chosen
-set: `dev`, `dev2` (harder, written later), `dev3` (written later still), `new_dev` and
-`new_dev2` (the procedures added in December 2026) while tuning, `devs` for all five;
+set: `dev`, `dev2` (harder, written later), `dev3` (written later still), `new_dev`,
+`new_dev2` and `new_dev3` (the procedures added in December 2026) while tuning, `devs` for all six;
 `test` and `new_test` (held out, `tests` for both) only to report figures, `all` for every
 set.
 `--misses` lists the development mentions whose top-1 answer is wrong (never the test
 set's).
-Usage: .venv/bin/python -m bench.lookup [--set dev|new_dev|new_dev2|devs|test|new_test|tests|all]
+Usage: .venv/bin/python -m bench.lookup [--set dev|new_dev|new_dev2|new_dev3|devs|test|new_test|tests|all]
        [--repeat 20] [--misses]
 """
 
@@ -30,7 +30,7 @@ from bot.knowledge.resolver import ProcedureResolver
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     name: ROOT / "tests" / "kb" / f"resolution_{name}.yml"
-    for name in ("dev", "dev2", "dev3", "test", "new_dev", "new_dev2", "new_test")
+    for name in ("dev", "dev2", "dev3", "test", "new_dev", "new_dev2", "new_dev3", "new_test")
 }
 # the writers of the new-procedure sets named procedures by their own keys
 WRITERS_KEYS = ROOT / "tests" / "kb" / "new_procedure_keys.yml"
@@ -40,6 +40,7 @@ DEVELOPMENT = (
     "dev3",
     "new_dev",
     "new_dev2",
+    "new_dev3",
 )  # the only sets whose misses may be listed
 GROUPS = {
     "both": ("dev", "test"),
