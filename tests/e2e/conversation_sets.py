@@ -4,10 +4,10 @@ turn with the facts a correct answer must state; scored end to end over REST.
 The sets (tests/e2e/conversations/):
 - `test.yml`: frozen. Committed before the bot was first run on it and never tuned on;
   `test_conversation_sets.py` reports it in `make test` and fails below the floor there.
-- `dev.yml`, `dev2.yml`, `dev3.yml`: development sets, written the same way by other
-  writers, for trying changes (dev2 and dev3 were committed before the bot was first run
-  on them; dev3 dwells on the citizen's own case, everyday problems and compound
-  questions).
+- `dev.yml` … `dev4.yml`: development sets, written the same way by other writers, for
+  trying changes (dev2, dev3 and dev4 were committed before the bot was first run on
+  them; dev3 dwells on the citizen's own case, everyday problems and compound questions;
+  dev4 spreads over every pattern and the procedures added in December 2026).
 
 Run either against a running bot (`make run`):
     .venv/bin/python -m tests.e2e.conversation_sets --set dev [--url http://localhost:5005]
@@ -136,7 +136,7 @@ def summary(name: str, report: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "dev3", "test"])
+    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "dev3", "dev4", "test"])
     parser.add_argument("--url", default="http://localhost:5005")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
