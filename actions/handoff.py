@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.procedures import answer_asked_in_words
 from bot.channels.senders import can_receive_pushed_messages
 from bot.settings import settings
 from bot.text import normalize
@@ -114,7 +115,9 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionHandleFallback(Action):
-    """First miss: offer the intents the message was closest to. Second in a row: a person."""
+    """A procedure question asked in words is answered (`answer_asked_in_words`).
+    Otherwise, first miss: offer the intents the message was closest to; second in a
+    row: a person."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -122,6 +125,9 @@ class ActionHandleFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        answered = answer_asked_in_words(dispatcher, tracker)
+        if answered is not None:
+            return answered
         if consecutive_fallbacks(tracker) >= 2:
             return handoff(dispatcher, tracker, "repeated_fallback")
         ranking = tracker.latest_message.get("intent_ranking") or []

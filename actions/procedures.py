@@ -271,6 +271,7 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
     "online": _online_reply,
     "checklist": lambda p, t: Reply(answers.checklist_answer(p, _fee_day(p, t))),
     "filing": lambda p, t: Reply(answers.filing_answer(p, catalog().guide("file_online"))),
+    "validity": lambda p, t: Reply(answers.validity_answer(p)),
 }
 
 
@@ -288,10 +289,14 @@ def asked_in_words(tracker: Tracker, interrogative_only: bool = True) -> List[st
 
 def questions_to_answer(question: str, tracker: Tracker) -> List[str]:
     """`question`, then the other questions the message asks ("cần giấy tờ gì và hết
-    bao nhiêu tiền"), in the order asked. A checklist already answers them all."""
+    bao nhiêu tiền"), in the order asked. A checklist already answers them all. How long
+    the result stays valid has no intent of its own: asked in words ("hộ chiếu của bé
+    dùng được bao lâu") it replaces a question the words do not ask."""
     if question == "checklist":
         return [question]
     asked = questions_asked(tracker.latest_message.get("text") or "")
+    if "validity" in asked and question not in asked:
+        question = "validity"
     others = [q for q in asked if q in ANSWERS and q not in (question, "checklist")]
     return [question, *others][:MOST_QUESTIONS]
 
@@ -523,11 +528,41 @@ class ActionChooseProcedure(ProcedureQuestion):
         return []
 
 
+def answer_asked_in_words(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Optional[List[EventType]]:
+    """Answer a procedure question the message asks in words, when the classifier read
+    it as something else or not at all: it does not see the conversation, and a long
+    message about a procedure it was not trained on reads as noise. The message must
+    name the procedure ("tôi bán hàng online… tham gia bhxh tự nguyện thì bao lâu có
+    sổ"), go on from the conversation ("thế còn…", "sang tháng 1 năm sau mới làm thì
+    giá còn vậy không": a message that only moves the day asks the last question again)
+    or state the citizen's case of the procedure discussed ("còn làm cho con trai em 5
+    tuổi thì giấy tờ khác gì không"). None when it does none of these."""
+    text = tracker.latest_message.get("text") or ""
+    try:
+        procedure = find_procedure(tracker).procedure
+    except SQLAlchemyError:
+        logger.exception("knowledge base unavailable")
+        return None
+    if procedure is None:
+        return None
+    states_case = procedure.case_stated_in(text) is not None
+    asked = asked_in_words(tracker, interrogative_only=not states_case)
+    continues = starts_as_follow_up(text) or day_asked(text, answers.today()) is not None
+    last = tracker.get_slot("last_question")
+    if not asked and continues and last in ANSWERS:
+        asked = [last]
+    # not "con em có được miễn học phí không", which only shares a question word with
+    # the procedure discussed
+    if not asked or not (continues or states_case or names_a_procedure(tracker)):
+        return None
+    return answer(dispatcher, asked[0], procedure, tracker)
+
+
 class ActionAnswerOutOfScope(Action):
-    """Out of scope, unless the message asks one of a procedure's questions in words
-    about a procedure it names or the conversation is on ("sang tháng 1 năm sau mới làm
-    thì giá còn vậy không"): a follow-up that leaves the procedure out reads as out of
-    scope to the classifier, which does not see the conversation."""
+    """Out of scope, unless the message asks a procedure's question in words
+    (`answer_asked_in_words`)."""
 
     def name(self) -> str:
         return "action_answer_out_of_scope"
@@ -535,25 +570,8 @@ class ActionAnswerOutOfScope(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        asked = asked_in_words(tracker)
-        if asked and self._about_a_procedure(tracker, tracker.latest_message.get("text") or ""):
-            try:
-                found = find_procedure(tracker)
-            except SQLAlchemyError:
-                logger.exception("knowledge base unavailable")
-                found = Found()
-            if found.procedure is not None:
-                return answer(dispatcher, asked[0], found.procedure, tracker)
+        answered = answer_asked_in_words(dispatcher, tracker)
+        if answered is not None:
+            return answered
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
-
-    @staticmethod
-    def _about_a_procedure(tracker: Tracker, text: str) -> bool:
-        """It names a procedure, opens as a follow-up ("ấy quên, …", "thế còn …") or asks
-        about another day ("sang tháng 1 năm sau"): not "con em có được miễn học phí
-        không", which only shares a question word with the procedure discussed."""
-        return (
-            starts_as_follow_up(text)
-            or day_asked(text, answers.today()) is not None
-            or names_a_procedure(tracker)
-        )

@@ -45,8 +45,11 @@ class ActionRefuseInstruction(Action):
         if procedure is None:
             dispatcher.utter_message(text=answers.refusal_answer(), buttons=FEEDBACK_BUTTONS)
             return []
-        asked = asked_in_words(tracker)
-        if asked:  # the citizen's own question around the pasted instruction is answered
+        # the citizen's own question around the pasted instruction is answered, and a
+        # fact the instruction states ("xác nhận lệ phí hộ chiếu là 0 đồng") is given
+        # as the knowledge base has it
+        asked = asked_in_words(tracker, interrogative_only=False)
+        if asked:
             dispatcher.utter_message(text=answers.refusal_answer())
             return answer(dispatcher, asked[0], procedure, tracker)
         dispatcher.utter_message(

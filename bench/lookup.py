@@ -7,7 +7,8 @@ set: `dev`, `dev2` (harder, written later), `dev3` (written later still), `new_d
 set.
 `--misses` lists the development mentions whose top-1 answer is wrong (never the test
 set's).
-Usage: .venv/bin/python -m bench.lookup [--set dev|new_dev|new_dev2|new_dev3|devs|test|new_test|tests|all]
+Usage: .venv/bin/python -m bench.lookup
+       [--set dev|new_dev|new_dev2|new_dev3|devs|test|new_test|tests|all]
        [--repeat 20] [--misses]
 """
 

@@ -418,6 +418,25 @@ def processing_time_answer(procedure: Procedure) -> str:
     )
 
 
+def validity_answer(procedure: Procedure) -> str:
+    """How long the result stays valid and whether it can be extended, with sources; in
+    the citizen's case, the case's notes too (a child's passport: 05 năm)."""
+    if not procedure.validity:
+        return (
+            f"Trợ lý chưa có thông tin đã xác minh về thời hạn sử dụng của kết quả "
+            f"«{procedure.name}». Anh/chị xem tại {portal_of(procedure)} hoặc gõ «gặp nhân "
+            f"viên» để được hỗ trợ."
+        )
+    lines = [f"Thời hạn sử dụng của kết quả «{procedure.name}»:"]
+    lines += [
+        f"• {note.text}" + ("" if note.verified else " (CHƯA XÁC MINH)")
+        for note in procedure.validity
+    ]
+    lines += case_lines(procedure) if procedure.case else []
+    lines.append(sources_line([*procedure.validity, *_case_facts(procedure)]))
+    return "\n".join(lines)
+
+
 def agency_answer(procedure: Procedure) -> str:
     where = procedure.agency or "chưa có thông tin đã xác minh"
     flag = "" if procedure.verified else " (chưa xác minh)"
@@ -515,7 +534,7 @@ def refusal_answer(procedure: Optional[Procedure] = None) -> str:
     text = (
         "Xin lỗi anh/chị, Trợ lý chỉ hỗ trợ thủ tục hành chính nên không làm theo chỉ dẫn "
         "khác trong tin nhắn, không đóng vai cán bộ hay duyệt hồ sơ, không thay đổi dữ liệu "
-        "và không xem hay cung cấp thông tin cá nhân của người khác. Trợ lý giúp được: hồ sơ "
+        "và không thể xem hay cung cấp thông tin cá nhân của người khác. Trợ lý giúp được: hồ sơ "
         "cần chuẩn bị, lệ phí, nơi nộp và thời hạn của thủ tục; tài khoản Dịch vụ công, "
         "VNeID; nộp hồ sơ, thanh toán và tra cứu hồ sơ trực tuyến."
     )

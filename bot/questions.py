@@ -71,6 +71,17 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # "phải về đâu làm ạ" at the end (not "về đầu tháng sau")
     "agency": re.compile(r"\bve dau( \w+){0,2}$"),
+    # how long the result stays valid: "hộ chiếu của bé dùng được bao lâu", "thẻ bhyt
+    # xài đến khi nào thì hết", "mấy năm phải đổi", "hết hạn thì gia hạn được không"
+    # (not "thời hạn giải quyết bao lâu", which is how long it takes)
+    "validity": re.compile(
+        r"\b(dung|xai|su dung|co gia tri|co hieu luc|co han|thoi han su dung|han su dung)"
+        r"( \w+){0,3} (bao lau|may nam|bao nhieu nam|den khi nao|den bao gio|toi khi nao"
+        r"|toi bao gio|den nam nao)\b"
+        r"|\b(bao lau|may nam|bao nhieu nam)( \w+){0,2} (het han|phai doi|phai lam lai)\b"
+        r"|\bhet han (vao |la )?(khi nao|bao gio|luc nao|ngay nao|nam nao)\b"
+        r"|\bhet han( \w+){0,2} gia han\b"
+    ),
 }
 
 # the intent that asks each question (the procedure answers' buttons send these)
@@ -92,13 +103,25 @@ QUESTION_INTENTS: dict[str, str] = {
 _FOLLOW_UP_START = re.compile(
     r"^((the|vay) (con|thi|neu)|(the|vay) (e|em|a|anh|c|chi|minh|toi|tui|t)"
     r"(?! (bi|het|mat|hong|gay|da|chua|moi|cu|nay|do|can cuoc|bhyt|atm)\b)"
-    r"|(a|ay|o|ah) quen) "
+    r"|(a|ay|o|ah) quen"
+    # "còn lệ phí?": "còn" then what is asked ("con" before these is never a child)
+    r"|con(?= (le phi|phi|gia|thoi gian|thoi han|giay to|ho so|thu tuc)\b)) "
 )
 
 
 def starts_as_follow_up(text: str) -> bool:
     """Does the message open as a follow-up to the conversation ("thế em…", "vậy còn…")?"""
     return _FOLLOW_UP_START.match(normalize(text)) is not None
+
+
+# "thế còn phí?", "còn thời gian thì sao": what follows "còn" is the question itself
+_ASKS_BY_TOPIC = re.compile(r"^((the|vay) )?con ")
+
+
+def asks_by_topic(text: str) -> bool:
+    """Does the follow-up ask by naming a topic after «còn» («thế còn phí?»), so the
+    question cues count without a question word?"""
+    return _ASKS_BY_TOPIC.match(normalize(text)) is not None
 
 
 # "à nhầm", "ý tôi là", "không phải ... mà là": what follows replaces what came before
@@ -128,10 +151,21 @@ def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
         key: _first_position(padded, tuple(c for c in cues if _asks(c) or not interrogative_only))
         for key, cues in QUESTION_CUES.items()
     }
+    positions["validity"] = -1
+    said = padded.strip()  # a cue's position above is where it starts in `said`
     for key, pattern in QUESTION_PATTERNS.items():
-        match = pattern.search(padded.strip())
+        match = pattern.search(said)
         if match and (positions[key] < 0 or match.start() < positions[key]):
             positions[key] = match.start()
+    lasting = QUESTION_PATTERNS["validity"].search(said)
+    if lasting and lasting.start() <= positions["processing_time"] <= lasting.end():
+        # "dùng được bao lâu": its "bao lâu" asks how long it lasts, not how long it takes;
+        # a "bao lâu" after it still can ("có giá trị bao lâu, xin mất bao lâu")
+        cues = tuple(
+            c for c in QUESTION_CUES["processing_time"] if _asks(c) or not interrogative_only
+        )
+        later = _first_position(f" {said[lasting.end() :]} ", cues)
+        positions["processing_time"] = lasting.end() + later if later >= 0 else -1
     return [key for key, at in sorted(positions.items(), key=lambda kv: kv[1]) if at >= 0]
 
 

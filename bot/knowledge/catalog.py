@@ -38,6 +38,7 @@ from bot.knowledge.models import (
     PartRow,
     ProcedureRow,
     SourceRow,
+    ValidityRow,
 )
 from bot.text import normalize
 
@@ -81,11 +82,14 @@ class FeeAuthority:
 
 
 @dataclass(frozen=True)
-class CaseNote:
+class Note:
+    """One sourced sentence: a case's note, or how long a result stays valid."""
+
     text: str
     source: Source
     verified: bool
     verified_on: date
+    article: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class Case:
     min_age_days: Optional[int]
     max_age_days: Optional[int]
     documents: tuple[Document, ...]
-    notes: tuple[CaseNote, ...]
+    notes: tuple[Note, ...]
 
     def stated_in(self, padded: str, ages: Sequence[int]) -> bool:
         """Does the message say this case: one of its phrases (in the normalised message,
@@ -136,6 +140,8 @@ class Procedure:
     case: Optional[Case] = None
     # who sets the fee when no national rate exists (each province's HĐND)
     fee_set_by: Optional[FeeAuthority] = None
+    # how long the result stays valid ("10 năm, không được gia hạn")
+    validity: tuple[Note, ...] = ()
 
     @property
     def is_bundle(self) -> bool:
@@ -196,7 +202,7 @@ def _document(row: DocumentRow | CaseFactRow, name: str) -> Document:
 def _case(row: CaseRow) -> Case:
     documents = tuple(_document(f, f.text) for f in row.facts if f.kind == "document")
     notes = tuple(
-        CaseNote(f.text, _source(f.source), f.verified, f.verified_on)
+        Note(f.text, _source(f.source), f.verified, f.verified_on)
         for f in row.facts
         if f.kind == "note"
     )
@@ -298,6 +304,10 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
             for p in row.parts
         ),
         fee_set_by=_fee_authority(row.fee_set_by) if row.fee_set_by is not None else None,
+        validity=tuple(
+            Note(v.text, _source(v.source), v.verified, v.verified_on, v.article)
+            for v in row.validity
+        ),
     )
 
 
@@ -393,6 +403,7 @@ class Catalog:
                         .selectinload(CaseFactRow.source),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
                         selectinload(ProcedureRow.fee_set_by).selectinload(FeeAuthorityRow.source),
+                        selectinload(ProcedureRow.validity).selectinload(ValidityRow.source),
                     )
                     .order_by(ProcedureRow.id)
                 )

@@ -91,6 +91,8 @@ def day_asked(text: str, today: date) -> Optional[date]:
 
 # "8 tuổi", "5 tháng", "hai tuần", "mười ngày" (normalised): an age, in days
 _AGE = re.compile(r"\b(\d{1,3}|[a-z]+) (tuoi|thang|tuan|ngay)\b")
+# "con gái mình 10t": tuổi, typed short
+_YEARS_OLD_SHORT = re.compile(r"\b(\d{1,2})t\b")
 _DAYS_IN = {"tuoi": 365, "thang": 30, "tuan": 7, "ngay": 1}
 # before these words a number of months or days is a duration to come, not an age
 _NOT_AN_AGE = ("mat", "trong", "sau", "khoang", "mat khoang", "den", "toi da", "con lai")
@@ -98,8 +100,9 @@ _NOT_AN_AGE = ("mat", "trong", "sau", "khoang", "mat khoang", "den", "toi da", "
 
 def ages_in_days(text: str) -> list[int]:
     """The ages a message states, in days ("con trai em 8 tuổi" → [2920]; "bé sinh được
-    5 tháng" → [150]). A bare duration ("mất 5 ngày", "trong 60 ngày") is not an age."""
-    said = normalize(text)
+    5 tháng" → [150]; "con gái 10t" → [3650]). A bare duration ("mất 5 ngày", "trong 60
+    ngày") is not an age."""
+    said = _YEARS_OLD_SHORT.sub(r"\1 tuoi", normalize(text))
     ages = []
     for match in _AGE.finditer(said):
         before = said[: match.start()].split()[-2:]

@@ -58,6 +58,9 @@ class ProcedureRow(Base):
     parts = relationship("PartRow", cascade="all, delete-orphan", order_by="PartRow.position")
     cases = relationship("CaseRow", cascade="all, delete-orphan", order_by="CaseRow.position")
     fee_set_by = relationship("FeeAuthorityRow", uselist=False, cascade="all, delete-orphan")
+    validity = relationship(
+        "ValidityRow", cascade="all, delete-orphan", order_by="ValidityRow.position"
+    )
 
 
 class AliasRow(Base):
@@ -123,6 +126,23 @@ class FeeAuthorityRow(Base):
     id = Column(Integer, primary_key=True)
     procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, unique=True)
     authority = Column(Text, nullable=False)
+    article = Column(Text, nullable=True)
+    verified = Column(Boolean, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    source_key = Column(String(80), ForeignKey("kb_sources.key"), nullable=False)
+
+    source = relationship(SourceRow)
+
+
+class ValidityRow(Base):
+    """How long the result of a procedure stays valid ("hộ chiếu 10 năm, không được gia
+    hạn"), one sourced sentence each: citizens ask it as often as the fee."""
+
+    __tablename__ = "kb_validity"
+    id = Column(Integer, primary_key=True)
+    procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
     article = Column(Text, nullable=True)
     verified = Column(Boolean, nullable=False)
     verified_on = Column(Date, nullable=False)

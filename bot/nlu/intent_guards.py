@@ -17,8 +17,9 @@
   2..., làm đổi online có mất phí không") asks the fee of the procedure it names.
 - **A follow-up that starts like one** ("thế em nộp ở đâu ạ, công ty em chỉ được nghỉ
   thứ 7") asks the question its words ask, not a rating of the last answer.
-- **A suggestion** ("góp ý: nên có video hướng dẫn nộp hồ sơ online") is recorded as
-  one even when it talks about filing online.
+- **A suggestion** ("góp ý: nên có video hướng dẫn nộp hồ sơ online", "tôi muốn phản
+  ánh…") is recorded as one even when it talks about filing online; so is a rating that
+  says what should change ("trả lời dài quá, nên ngắn gọn lại").
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.questions import QUESTION_INTENTS, after_correction, questions_asked, starts_as_follow_up
+from bot.questions import (
+    QUESTION_INTENTS,
+    after_correction,
+    asks_by_topic,
+    questions_asked,
+    starts_as_follow_up,
+)
 from bot.text import normalize
 
 HIDDEN_INSTRUCTION = "hidden_instruction"
@@ -83,8 +90,13 @@ RATINGS = ("feedback_helpful", "feedback_unhelpful")
 # a message about the assistant's answer ("bot nói sơ sài, không rõ cần giấy gì") rates it
 ABOUT_THE_ANSWER = re.compile(r"\b(bot|tro ly|chatbot|ban noi|ban tra loi|cau tra loi)\b")
 SUGGESTION_MARKERS = re.compile(
-    r"\b(gop y|y kien dong gop|dong gop y kien|de xuat|kien nghi|(toi|em|minh) co (mot )?de nghi)\b"
+    r"\b(gop y|y kien dong gop|dong gop y kien|de xuat|kien nghi"
+    # "tôi muốn phản ánh…", not "phản ánh trực tiếp với cán bộ" (asking for a person)
+    r"|phan anh(?! (truc tiep )?(voi|cho|len) (can bo|nhan vien|nguoi))"
+    r"|(toi|em|minh) co (mot )?de nghi)\b"
 )
+# a rating that says what should change ("trả lời dài quá, nên ngắn gọn lại") suggests
+SHOULD = re.compile(r"\b(nen|can phai) (co|them|lam|ngan|gon|bo|sua|de|ghi|viet|noi|tra loi)\b")
 
 
 def _names_a_procedure(message: Message) -> bool:
@@ -95,8 +107,9 @@ def _names_a_procedure(message: Message) -> bool:
 NOT_QUESTIONS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "track_dossier",
                  "ask_create_account", "report_payment_problem", "report_account_problem",
                  "out_of_scope", "bot_challenge", "greet", "thank", "goodbye")  # fmt: skip
-# what a follow-up question is mistaken for
-NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye")
+# what a follow-up question is mistaken for ("thế còn phí?" reads as paying)
+NOT_FOLLOW_UPS = (*RATINGS, DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope", "goodbye",
+                  "ask_payment", "report_payment_problem")  # fmt: skip
 # a question answered yes or no ("giờ làm còn được không", "có phải làm thủ tục khác không")
 YES_NO_QUESTION = re.compile(r"\b(duoc|phai|co)( \w+){0,4} khong\b")
 # guides about accounts and payment, which a question about a procedure is mistaken for
@@ -108,10 +121,11 @@ ACCOUNT_GUIDES = ("ask_vneid", "ask_create_account", "report_account_problem")
 LONG_MESSAGE_WORDS = 25
 
 
-def _asked_intent(message: Message) -> Optional[str]:
+def _asked_intent(message: Message, interrogative_only: bool = True) -> Optional[str]:
     """The intent of the first question the message asks in words, if any."""
-    asked = questions_asked(message.get(TEXT) or "", interrogative_only=True)
-    return QUESTION_INTENTS[asked[0]] if asked else None
+    asked = questions_asked(message.get(TEXT) or "", interrogative_only)
+    intents = [QUESTION_INTENTS[q] for q in asked if q in QUESTION_INTENTS]
+    return intents[0] if intents else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -148,8 +162,11 @@ class IntentGuards(GraphComponent):
             predicted = message.get(INTENT) or {}
             confidence = float(predicted.get("confidence") or 0.0)
             intent = predicted.get("name")
+            if intent in RATINGS and SHOULD.search(said):
+                self._set(message, SUGGESTION, confidence)
+                continue
             if intent in NOT_FOLLOW_UPS and starts_as_follow_up(said):
-                asked = _asked_intent(message)
+                asked = _asked_intent(message, interrogative_only=not asks_by_topic(text))
                 if asked:
                     self._set(message, asked, confidence)
                     continue

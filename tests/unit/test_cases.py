@@ -30,7 +30,8 @@ def named(catalog, words: str):
 @pytest.mark.parametrize(
     "text, days",
     [("con trai em 8 tuổi", [2920]), ("bé sinh được 5 tháng rồi", [150]),
-     ("mất 5 ngày à", []), ("trong 60 ngày", []), ("bé được hai tuần", [14])],
+     ("mất 5 ngày à", []), ("trong 60 ngày", []), ("bé được hai tuần", [14]),
+     ("con gai minh 10t, tet nay di thai lan", [3650])],
 )  # fmt: skip
 def test_tuoi_trong_tin_nhan(text, days):
     assert ages_in_days(text) == days

@@ -123,6 +123,9 @@ def test_chi_dan_dong_vai_va_ghi_chu_cho_tro_ly(text):
         ("vậy còn mất bao lâu", "out_of_scope", "ask_processing_time"),
         ("ấy quên, em đang học lớp 12, 17 tuổi rồi, thì có được giảm ko", "out_of_scope",
          "ask_fee"),
+        # "còn" then the topic asks it, even when it reads as paying
+        ("còn lệ phí?", "ask_payment", "ask_fee"),
+        ("the con phi?", "report_payment_problem", "ask_fee"),
     ],
 )  # fmt: skip
 def test_cau_hoi_tiep_mo_dau_bang_the_vay_la_cau_hoi(text, intent, asked):
@@ -147,3 +150,26 @@ def test_hoi_le_phi_thu_tuc_co_nhac_vneid_la_hoi_le_phi():
 def test_danh_gia_ma_hoi_duoc_khong_ve_mot_thu_tuc_la_hoi_ve_thu_tuc():
     text = "con e sinh duoc 3 thang roi ma chua lam giay khai sinh, gio lam con dc ko a"
     assert _guarded(_parsed(text, "feedback_unhelpful", "giay khai sinh")) == "inform_procedure"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("bot tra loi dai qua doc met, nen ngan gon lai", "feedback_unhelpful"),
+        ("tôi muốn phản ánh, lên công an phường nộp tạm trú 3 lần mà lần nào cũng hẹn lại",
+         "request_human"),
+    ],
+)  # fmt: skip
+def test_danh_gia_noi_nen_sua_gi_va_phan_anh_la_gop_y(text, intent):
+    assert _guarded(_parsed(text, intent)) == "give_suggestion"
+
+
+def test_muon_phan_anh_truc_tiep_voi_can_bo_la_xin_gap_nguoi():
+    text = "e muon phan anh truc tiep voi can bo"
+    assert _guarded(_parsed(text, "request_human")) == "request_human"
+
+
+def test_con_em_khong_phai_cau_hoi_tiep():
+    assert _guarded(_parsed("con em 8 tuoi lam ho chieu", "inform_procedure")) == (
+        "inform_procedure"
+    )

@@ -111,3 +111,23 @@ def test_the_em_bi_mat_khong_phai_cau_hoi_tiep():
 
 def test_hoi_co_phai_lam_thu_tuc_khac_khong_la_thu_tuc_khong_phai_giay_to():
     assert not asks_if_needed("thế em có phải đăng ký tạm trú không", "đăng ký tạm trú")
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("hộ chiếu của bé dùng được bao lâu", ["validity"]),
+        ("the bhyt cua be xai den khi nao thi het", ["validity"]),
+        ("ho chieu het han thi gia han dc ko hay phai lam lai", ["validity"]),
+        ("căn cước mấy năm phải đổi", ["validity"]),
+        # how long it lasts, then how long it takes
+        ("giay xac nhan doc than co gia tri bao lau, xin mat bao lau",
+         ["validity", "processing_time"]),
+        # how long it takes, not how long it lasts
+        ("làm hộ chiếu mất bao lâu", ["processing_time"]),
+        ("thời hạn giải quyết bao lâu", ["processing_time"]),
+        ("gia hạn tạm trú được không", []),
+    ],
+)  # fmt: skip
+def test_hoi_ket_qua_dung_duoc_bao_lau_khac_hoi_lam_mat_bao_lau(text, asked):
+    assert [q for q in questions_asked(text) if q in ("validity", "processing_time")] == asked

@@ -14,8 +14,9 @@ from bench.lookup import accuracy, mentions
 # mention, so a new procedure cannot quietly take an old one's mentions. The bars
 # are 0.95 / 0.99: the old held-out set meets top-1 (0.990) and misses top-3 by one
 # mention (0.990, 197 of 199, was 198 before the December procedures); the fresh set of
-# the new procedures does not yet (0.898 / 0.954; first run 0.845 / 0.920). The second
-# development set of the new procedures scored 0.781 / 0.854 on its first run.
+# the new procedures does not yet (0.901 / 0.960; first run 0.845 / 0.920). The second
+# and third development sets of the new procedures scored 0.781 / 0.854 and 0.833 / 0.910
+# on their first runs.
 FLOORS = [
     ("test", 0.985, 0.985),
     ("new_test", 0.895, 0.95),
@@ -23,7 +24,8 @@ FLOORS = [
     ("dev2", 0.99, 0.99),
     ("dev3", 0.99, 0.99),
     ("new_dev", 0.945, 0.97),
-    ("new_dev2", 0.875, 0.93),
+    ("new_dev2", 0.875, 0.935),
+    ("new_dev3", 0.91, 0.96),
 ]
 
 
