@@ -125,7 +125,7 @@ class ActionHandleFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        answered = answer_asked_in_words(dispatcher, tracker)
+        answered = answer_asked_in_words(dispatcher, tracker, unsure=True)
         if answered is not None:
             return answered
         if consecutive_fallbacks(tracker) >= 2:

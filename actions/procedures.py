@@ -24,10 +24,12 @@ from actions.knowledge import catalog, resolver
 from bot import answers
 from bot.knowledge.catalog import Case, Procedure
 from bot.knowledge.dates import day_asked
+from bot.knowledge.details import details_for
 from bot.knowledge.fees import Circumstances, FeeDay
 from bot.knowledge.resolver import Resolution
 from bot.questions import (
     QUESTION_INTENTS,
+    WITHOUT_INTENT,
     after_correction,
     asking_clause,
     asks_if_needed,
@@ -263,6 +265,11 @@ def _online_reply(procedure: Procedure, tracker: Tracker) -> Reply:
     )
 
 
+def _details_reply(procedure: Procedure, tracker: Tracker, kind: str) -> Reply:
+    found = details_for(procedure, tracker.latest_message.get("text") or "", kind)
+    return Reply(answers.details_answer(procedure, found, kind))
+
+
 ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
     "fee": _fee_reply,
     "documents": lambda p, t: Reply(answers.documents_answer(p)),
@@ -272,6 +279,9 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
     "checklist": lambda p, t: Reply(answers.checklist_answer(p, _fee_day(p, t))),
     "filing": lambda p, t: Reply(answers.filing_answer(p, catalog().guide("file_online"))),
     "validity": lambda p, t: Reply(answers.validity_answer(p)),
+    "who_may_file": lambda p, t: Reply(answers.who_may_file_answer(p)),
+    "deadline": lambda p, t: _details_reply(p, t, "deadline"),
+    "amount": lambda p, t: _details_reply(p, t, "amount"),
 }
 
 
@@ -287,16 +297,24 @@ def asked_in_words(tracker: Tracker, interrogative_only: bool = True) -> List[st
     return [q for q in questions_asked(text, interrogative_only) if q in ANSWERS]
 
 
-def questions_to_answer(question: str, tracker: Tracker) -> List[str]:
+def questions_to_answer(question: str, tracker: Tracker, procedure: Procedure) -> List[str]:
     """`question`, then the other questions the message asks ("cần giấy tờ gì và hết
-    bao nhiêu tiền"), in the order asked. A checklist already answers them all. How long
-    the result stays valid has no intent of its own: asked in words ("hộ chiếu của bé
-    dùng được bao lâu") it replaces a question the words do not ask."""
+    bao nhiêu tiền"), in the order asked. A checklist already answers them all. The
+    questions with no intent of their own (`WITHOUT_INTENT`: how long the result lasts,
+    who may file, a deadline, an amount) replace a question the words do not ask ("hộ
+    chiếu của bé dùng được bao lâu"); for a procedure with no fee, "được bao nhiêu tiền"
+    asks the amount paid out, not a fee."""
     if question == "checklist":
         return [question]
     asked = questions_asked(tracker.latest_message.get("text") or "")
-    if "validity" in asked and question not in asked:
-        question = "validity"
+    if "amount" in asked and not procedure.fees.cases():
+        asked = [q for q in asked if q != "fee"]
+        question = "amount" if question == "fee" else question
+    elif "amount" in asked:  # a procedure with a fee: "bao nhiêu" is its fee
+        asked = [q for q in asked if q != "amount"]
+    own = [q for q in asked if q in WITHOUT_INTENT]
+    if own and question not in asked:
+        question = own[0]
     others = [q for q in asked if q in ANSWERS and q not in (question, "checklist")]
     return [question, *others][:MOST_QUESTIONS]
 
@@ -337,7 +355,7 @@ def answer(
     case = case_of(procedure, tracker)
     general = procedure
     procedure = procedure.in_case(case)
-    questions = questions_to_answer(question, tracker)
+    questions = questions_to_answer(question, tracker, procedure)
     replies = [ANSWERS[q](procedure, tracker) for q in questions]
     if case is not None and not set(questions) & set(CASE_QUESTIONS):
         replies.append(Reply(answers.case_answer(procedure)))  # "quá hạn thì sao?"
@@ -528,8 +546,13 @@ class ActionChooseProcedure(ProcedureQuestion):
         return []
 
 
+# a message this short that asks in words, while a procedure is discussed, goes on from it
+# when the classifier could not place it ("làm trên vneid được ko ạ")
+SHORT_FOLLOW_UP_WORDS = 8
+
+
 def answer_asked_in_words(
-    dispatcher: CollectingDispatcher, tracker: Tracker
+    dispatcher: CollectingDispatcher, tracker: Tracker, unsure: bool = False
 ) -> Optional[List[EventType]]:
     """Answer a procedure question the message asks in words, when the classifier read
     it as something else or not at all: it does not see the conversation, and a long
@@ -538,7 +561,8 @@ def answer_asked_in_words(
     sổ"), go on from the conversation ("thế còn…", "sang tháng 1 năm sau mới làm thì
     giá còn vậy không": a message that only moves the day asks the last question again)
     or state the citizen's case of the procedure discussed ("còn làm cho con trai em 5
-    tuổi thì giấy tờ khác gì không"). None when it does none of these."""
+    tuổi thì giấy tờ khác gì không"); when the classifier was `unsure`, a short question
+    goes on from the conversation too. None when it does none of these."""
     text = tracker.latest_message.get("text") or ""
     try:
         procedure = find_procedure(tracker).procedure
@@ -549,7 +573,11 @@ def answer_asked_in_words(
         return None
     states_case = procedure.case_stated_in(text) is not None
     asked = asked_in_words(tracker, interrogative_only=not states_case)
-    continues = starts_as_follow_up(text) or day_asked(text, answers.today()) is not None
+    continues = (
+        starts_as_follow_up(text)
+        or day_asked(text, answers.today()) is not None
+        or (unsure and len(text.split()) <= SHORT_FOLLOW_UP_WORDS)
+    )
     last = tracker.get_slot("last_question")
     if not asked and continues and last in ANSWERS:
         asked = [last]

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.knowledge.catalog import Guide, OnlineSavings, Procedure
+from bot.knowledge.catalog import Guide, Note, OnlineSavings, Procedure
+from bot.knowledge.details import Detail
 from bot.knowledge.dossier import DossierCode
 from bot.knowledge.fees import (
     CaseQuote,
@@ -419,21 +420,53 @@ def processing_time_answer(procedure: Procedure) -> str:
 
 
 def validity_answer(procedure: Procedure) -> str:
-    """How long the result stays valid and whether it can be extended, with sources; in
-    the citizen's case, the case's notes too (a child's passport: 05 năm)."""
-    if not procedure.validity:
+    """How long the result stays valid and whether it can be extended; in the citizen's
+    case, the case's notes too (a child's passport: 05 năm)."""
+    return _notes_answer(
+        procedure,
+        procedure.validity,
+        f"Thời hạn sử dụng của kết quả «{procedure.name}»:",
+        "về thời hạn sử dụng của kết quả",
+    )
+
+
+def who_may_file_answer(procedure: Procedure) -> str:
+    """Who may file for whom, whether an authorisation is needed, who must be present."""
+    return _notes_answer(
+        procedure,
+        procedure.who_may_file,
+        f"Người nộp hồ sơ «{procedure.name}»:",
+        "về việc nhờ người khác nộp thay hoặc ủy quyền cho",
+    )
+
+
+DETAIL_TOPICS = {
+    "deadline": "về thời hạn phải nộp hồ sơ",
+    "amount": "về mức hưởng, mức đóng",
+}
+
+
+def details_answer(procedure: Procedure, details: Sequence[Detail], kind: str) -> str:
+    """The procedure's own sentences that state a deadline or an amount (`bot.knowledge.
+    details`), with their sources; or that there is no verified answer."""
+    heading = f"Về thủ tục «{procedure.name}», Trợ lý có thông tin sau:"
+    return _notes_answer(procedure, details, heading, DETAIL_TOPICS[kind])
+
+
+def _notes_answer(
+    procedure: Procedure, notes: Sequence[Note | Detail], heading: str, topic: str
+) -> str:
+    """Sourced sentences under a heading, with the citizen's case; or, with none, that
+    there is no verified answer and where to look."""
+    if not notes:
         return (
-            f"Trợ lý chưa có thông tin đã xác minh về thời hạn sử dụng của kết quả "
-            f"«{procedure.name}». Anh/chị xem tại {portal_of(procedure)} hoặc gõ «gặp nhân "
-            f"viên» để được hỗ trợ."
+            f"Trợ lý chưa có thông tin đã xác minh {topic} thủ tục «{procedure.name}». Anh/chị "
+            f"xem tại {portal_of(procedure)} hoặc gõ «gặp nhân viên» để được hỗ trợ."
         )
-    lines = [f"Thời hạn sử dụng của kết quả «{procedure.name}»:"]
-    lines += [
-        f"• {note.text}" + ("" if note.verified else " (CHƯA XÁC MINH)")
-        for note in procedure.validity
-    ]
+    lines = [heading]
+    lines += [f"• {note.text}" + ("" if note.verified else " (CHƯA XÁC MINH)") for note in notes]
     lines += case_lines(procedure) if procedure.case else []
-    lines.append(sources_line([*procedure.validity, *_case_facts(procedure)]))
+    lines.append(sources_line([*notes, *_case_facts(procedure)]))
     return "\n".join(lines)
 
 

@@ -48,7 +48,8 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     ),
     "online": (
         "online duoc khong", "online co duoc", "online khong", "co online", "lam online duoc",
-        "nop online duoc", "qua mang duoc", "tren mang duoc",
+        "nop online duoc", "qua mang duoc", "tren mang duoc", "tren vneid duoc khong",
+        "qua vneid duoc khong", "tren app duoc khong", "tren dien thoai duoc khong",
     ),
 }  # fmt: skip
 
@@ -58,6 +59,8 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"
         # "có cần giấy ủy quyền của bố mẹ cháu không", "ai ký tờ khai"
         r"|\bco can (mang|nop|giay|ban|to|kem|xuat trinh|photo|anh)( \w+){0,7} khong\b"
+        # "có phải làm giấy ủy quyền không" (not "có phải đăng ký tạm trú không")
+        r"|\bco phai (lam |xin |nop |mang |co )?(giay|ban sao|to khai)( \w+){0,5} khong\b"
         r"|\bai( phai| se)? (ky|khai|dung ten|lam to khai)\b"
     ),
     "fee": re.compile(
@@ -82,7 +85,34 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bhet han (vao |la )?(khi nao|bao gio|luc nao|ngay nao|nam nao)\b"
         r"|\bhet han( \w+){0,2} gia han\b"
     ),
+    # a deadline to file: "hạn nộp là khi nào", "phải nộp trong bao lâu", "giờ làm còn kịp
+    # không", "chậm nhất bao lâu"
+    "deadline": re.compile(
+        r"\b(han (nop|chot|cuoi)( cung)?|thoi han nop|cham nhat|muon nhat|con kip|co kip"
+        r"|nop( \w+){0,3} trong (vong )?bao lau|trong (vong )?bao lau (phai|thi phai|ke tu)"
+        r"|bao lau (phai|thi phai) (nop|lam|dang ky)|han (la|den) (khi nao|bao gio|ngay nao))\b"
+    ),
+    # a benefit or a contribution, not a fee: "gia đình được bao nhiêu tiền", "mức hưởng",
+    # "đóng bao nhiêu phần trăm"
+    "amount": re.compile(
+        r"\b(duoc|nhan|huong|lanh|linh)(?! (giam|mien))( (?!(phi|le|khong)\b)\w+){0,4}"
+        r" bao nhieu( tien)?\b"
+        r"|\bmuc (huong|tro cap|ho tro|dong)\b|\bbao nhieu phan tram\b"
+        r"|\bdong( \w+){0,5} bao nhieu\b"
+    ),
+    # who may file: "có phải làm giấy ủy quyền không", "bà nội đi đăng ký thay được không",
+    # "em nộp hồ sơ 1 mình được không", "có cần cả hai cùng có mặt không"
+    "who_may_file": re.compile(
+        r"\b(uy quyen|(lam|di|nop|dang ky|ky|xin) (thay|giup|dum|gium"
+        r"|ho(?! (chieu|khau|tich|kinh doanh|ngheo|can ngheo|gia dinh|so)\b))"
+        r"|nho (nguoi|ai|ban|me|bo)"
+        r"|(mot|1) minh|(phai|can|cung) co mat|ca hai|ca 2)( \w+){0,6} (duoc khong|khong|duoc ko)\b"
+    ),
 }
+
+# questions with no intent of their own: asked in words, they are answered in place of
+# the question the classifier chose when the words do not ask that one
+WITHOUT_INTENT = ("validity", "who_may_file", "deadline", "amount")
 
 # the intent that asks each question (the procedure answers' buttons send these)
 QUESTION_INTENTS: dict[str, str] = {
@@ -151,21 +181,22 @@ def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
         key: _first_position(padded, tuple(c for c in cues if _asks(c) or not interrogative_only))
         for key, cues in QUESTION_CUES.items()
     }
-    positions["validity"] = -1
+    positions.update({key: -1 for key in WITHOUT_INTENT})
     said = padded.strip()  # a cue's position above is where it starts in `said`
     for key, pattern in QUESTION_PATTERNS.items():
         match = pattern.search(said)
         if match and (positions[key] < 0 or match.start() < positions[key]):
             positions[key] = match.start()
-    lasting = QUESTION_PATTERNS["validity"].search(said)
-    if lasting and lasting.start() <= positions["processing_time"] <= lasting.end():
-        # "dùng được bao lâu": its "bao lâu" asks how long it lasts, not how long it takes;
-        # a "bao lâu" after it still can ("có giá trị bao lâu, xin mất bao lâu")
-        cues = tuple(
-            c for c in QUESTION_CUES["processing_time"] if _asks(c) or not interrogative_only
-        )
-        later = _first_position(f" {said[lasting.end() :]} ", cues)
-        positions["processing_time"] = lasting.end() + later if later >= 0 else -1
+    for key in WITHOUT_INTENT:
+        own = QUESTION_PATTERNS[key].search(said)
+        for other in ("processing_time", "fee"):
+            if own and own.start() <= positions[other] <= own.end():
+                # "dùng được bao lâu" asks how long it lasts, not how long it takes; "được
+                # bao nhiêu tiền" a benefit, not a fee; the same words after it still ask
+                # ("có giá trị bao lâu, xin mất bao lâu")
+                cues = tuple(c for c in QUESTION_CUES[other] if _asks(c) or not interrogative_only)
+                later = _first_position(f" {said[own.end() :]} ", cues)
+                positions[other] = own.end() + later if later >= 0 else -1
     return [key for key, at in sorted(positions.items(), key=lambda kv: kv[1]) if at >= 0]
 
 

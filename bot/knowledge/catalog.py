@@ -35,10 +35,10 @@ from bot.knowledge.models import (
     GuideRow,
     LoadRecord,
     NotCoveredRow,
+    NoteRow,
     PartRow,
     ProcedureRow,
     SourceRow,
-    ValidityRow,
 )
 from bot.text import normalize
 
@@ -142,6 +142,8 @@ class Procedure:
     fee_set_by: Optional[FeeAuthority] = None
     # how long the result stays valid ("10 năm, không được gia hạn")
     validity: tuple[Note, ...] = ()
+    # who may file for whom, with or without an authorisation, who must be present
+    who_may_file: tuple[Note, ...] = ()
 
     @property
     def is_bundle(self) -> bool:
@@ -304,10 +306,16 @@ def _procedure(row: ProcedureRow, conditions: dict[str, Condition]) -> Procedure
             for p in row.parts
         ),
         fee_set_by=_fee_authority(row.fee_set_by) if row.fee_set_by is not None else None,
-        validity=tuple(
-            Note(v.text, _source(v.source), v.verified, v.verified_on, v.article)
-            for v in row.validity
-        ),
+        validity=_notes(row, "validity"),
+        who_may_file=_notes(row, "who_may_file"),
+    )
+
+
+def _notes(row: ProcedureRow, about: str) -> tuple[Note, ...]:
+    return tuple(
+        Note(n.text, _source(n.source), n.verified, n.verified_on, n.article)
+        for n in row.notes
+        if n.about == about
     )
 
 
@@ -403,7 +411,7 @@ class Catalog:
                         .selectinload(CaseFactRow.source),
                         selectinload(ProcedureRow.fees).selectinload(FeeRow.source),
                         selectinload(ProcedureRow.fee_set_by).selectinload(FeeAuthorityRow.source),
-                        selectinload(ProcedureRow.validity).selectinload(ValidityRow.source),
+                        selectinload(ProcedureRow.notes).selectinload(NoteRow.source),
                     )
                     .order_by(ProcedureRow.id)
                 )

@@ -28,12 +28,12 @@ from bot.knowledge.models import (
     GuideRow,
     LoadRecord,
     NotCoveredRow,
+    NoteRow,
     PartRow,
     ProcedureRow,
     SchemaVersion,
     SourceRow,
     StepRow,
-    ValidityRow,
 )
 from bot.knowledge.schema import migrate
 from bot.text import fold, normalize
@@ -44,9 +44,11 @@ SOURCE_KEYS = {"title", "url", "legal_basis"}
 PROCEDURE_KEYS = {
     "code", "name", "aliases", "field", "agency", "processing_time", "online", "portal_url",
     "verified", "source", "verified_on", "documents", "steps", "fees", "parts", "cases",
-    "fee_set_by", "validity",
+    "fee_set_by", "validity", "who_may_file",
 }  # fmt: skip
-VALIDITY_KEYS = {"text", "article", "source", "verified_on", "verified"}
+# sourced sentences that answer a question of their own (`NoteRow.about`)
+NOTE_TOPICS = ("validity", "who_may_file")
+NOTE_KEYS = {"text", "article", "source", "verified_on", "verified"}
 FEE_AUTHORITY_KEYS = {"authority", "article", "source", "verified_on", "verified"}
 CASE_KEYS = {"key", "name", "question", "said", "age_days", "documents", "notes"}
 CASE_NOTE_KEYS = {"text", "source", "verified_on", "verified"}
@@ -343,21 +345,24 @@ def _check_procedure(
     _check_fees(check, file, procedure.get("fees") or [], sources, conditions)
     _check_cases(check, file, procedure.get("cases") or [], sources)
     _check_fee_authority(check, file, procedure.get("fee_set_by"), sources)
-    _check_validity(check, file, procedure.get("validity"), sources)
+    for topic in NOTE_TOPICS:
+        _check_notes(check, file, topic, procedure.get(topic), sources)
 
 
-def _check_validity(check: _Checker, file: str, validity: Any, sources: dict[str, Any]) -> None:
-    """`validity`: how long the result stays valid, one sourced sentence per item."""
-    if validity is None:
+def _check_notes(
+    check: _Checker, file: str, topic: str, notes: Any, sources: dict[str, Any]
+) -> None:
+    """`validity`, `who_may_file`: sourced sentences, one fact each."""
+    if notes is None:
         return
-    if not isinstance(validity, list):
-        check.problem(file, {}, "'validity' must be a list of sourced sentences")
+    if not isinstance(notes, list):
+        check.problem(file, {}, f"'{topic}' must be a list of sourced sentences")
         return
-    for item in validity:
-        check.keys(file, item, VALIDITY_KEYS, "validity")
-        check.required(file, item, ("text",), "validity")
-        check.a_source(file, item, sources)
-        check.a_date(file, item, "verified_on")
+    for note in notes:
+        check.keys(file, note, NOTE_KEYS, topic)
+        check.required(file, note, ("text",), topic)
+        check.a_source(file, note, sources)
+        check.a_date(file, note, "verified_on")
 
 
 def _check_fee_authority(
@@ -631,16 +636,19 @@ def _procedure_row(procedure: dict[str, Any]) -> ProcedureRow:
             _case_row(position, case) for position, case in enumerate(procedure.get("cases") or [])
         ],
         fee_set_by=_fee_authority_row(procedure.get("fee_set_by")),
-        validity=[
-            ValidityRow(
+        notes=[
+            NoteRow(
                 position=position,
-                text=item["text"],
-                article=item.get("article"),
-                verified=item.get("verified", True),
-                verified_on=_as_date(item["verified_on"]),
-                source_key=item["source"],
+                about=topic,
+                text=note["text"],
+                article=note.get("article"),
+                verified=note.get("verified", True),
+                verified_on=_as_date(note["verified_on"]),
+                source_key=note["source"],
             )
-            for position, item in enumerate(procedure.get("validity") or [])
+            for position, (topic, note) in enumerate(
+                (topic, note) for topic in NOTE_TOPICS for note in procedure.get(topic) or []
+            )
         ],
         steps=[
             StepRow(position=position, text=text)
@@ -751,8 +759,9 @@ def dated_facts(parsed: ParsedSources) -> list[DatedFact]:
                 facts.append(fact(note, file, f"{where} — ghi chú"))
         if procedure.get("fee_set_by"):
             facts.append(fact(procedure["fee_set_by"], file, f"«{name}» — nơi quy định lệ phí"))
-        for item in procedure.get("validity") or []:
-            facts.append(fact(item, file, f"«{name}» — thời hạn sử dụng"))
+        for topic, label in (("validity", "thời hạn sử dụng"), ("who_may_file", "ai được nộp")):
+            for note in procedure.get(topic) or []:
+                facts.append(fact(note, file, f"«{name}» — {label}"))
         for fee in procedure.get("fees") or []:
             group = f", {fee['beneficiary']}" if fee.get("beneficiary") else ""
             facts.append(fact(fee, file, f"«{name}» — lệ phí «{fee['case']}»{group}"))

@@ -58,9 +58,7 @@ class ProcedureRow(Base):
     parts = relationship("PartRow", cascade="all, delete-orphan", order_by="PartRow.position")
     cases = relationship("CaseRow", cascade="all, delete-orphan", order_by="CaseRow.position")
     fee_set_by = relationship("FeeAuthorityRow", uselist=False, cascade="all, delete-orphan")
-    validity = relationship(
-        "ValidityRow", cascade="all, delete-orphan", order_by="ValidityRow.position"
-    )
+    notes = relationship("NoteRow", cascade="all, delete-orphan", order_by="NoteRow.position")
 
 
 class AliasRow(Base):
@@ -134,14 +132,16 @@ class FeeAuthorityRow(Base):
     source = relationship(SourceRow)
 
 
-class ValidityRow(Base):
-    """How long the result of a procedure stays valid ("hộ chiếu 10 năm, không được gia
-    hạn"), one sourced sentence each: citizens ask it as often as the fee."""
+class NoteRow(Base):
+    """A sourced sentence about a procedure that answers a question of its own (`about`):
+    how long the result stays valid ("hộ chiếu 10 năm, không được gia hạn"), who may file
+    ("ông bà đi đăng ký thay không cần giấy ủy quyền")."""
 
-    __tablename__ = "kb_validity"
+    __tablename__ = "kb_notes"
     id = Column(Integer, primary_key=True)
     procedure_id = Column(Integer, ForeignKey("kb_procedures.id"), nullable=False, index=True)
     position = Column(Integer, nullable=False)
+    about = Column(String(20), nullable=False)
     text = Column(Text, nullable=False)
     article = Column(Text, nullable=True)
     verified = Column(Boolean, nullable=False)

@@ -93,7 +93,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         6, "cases whose documents or rules differ", _create_tables("kb_cases", "kb_case_facts")
     ),
     Migration(7, "who sets a fee with no national rate", _create_tables("kb_fee_authorities")),
-    Migration(8, "how long a procedure's result stays valid", _create_tables("kb_validity")),
+    Migration(
+        8, "notes on how long a result stays valid and who may file", _create_tables("kb_notes")
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 

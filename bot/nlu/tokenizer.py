@@ -103,7 +103,9 @@ def vietnamese_tokens(text: str, normalize_lemmas: bool = True) -> List[Token]:
         tail_start = cut if cut > 0 else MAX_SEGMENTED_CHARS
         head = text[:tail_start]
     try:
-        words = _segment(unicodedata.normalize("NFC", head))
+        # lower case: underthesea reads capitals as names, so "Đăng Ký Kết Hôn Ở Xã Nào"
+        # came back as "Đăng Ký Kết" + "Hôn Ở", and no entity edge could fall between them
+        words = _segment(unicodedata.normalize("NFC", head).lower())
     except Exception:
         logger.exception("underthesea failed; falling back to syllables")
         words = _SYLLABLE_RE.findall(head)

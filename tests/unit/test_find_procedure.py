@@ -296,3 +296,71 @@ def test_thu_tuc_chua_co_thoi_han_su_dung_thi_noi_chua_co():
     procedure = procedures.find_procedure(said("dang ky thuong tru")).procedure
     procedures.answer(dispatcher, "validity", procedure, said("dùng được bao lâu"))
     assert "chưa có thông tin đã xác minh" in dispatcher.messages[0]["text"]
+
+
+def test_khong_hieu_cau_ngan_co_tu_hoi_khi_dang_noi_mot_thu_tuc_la_hoi_tiep():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import handoff
+
+    dispatcher = CollectingDispatcher()
+    tracker = said("lam tren vneid duoc ko a", slots={"procedure": "1.001456"})
+    handoff.ActionHandleFallback().run(dispatcher, tracker, {})
+    [reply] = dispatcher.messages
+    assert "hộ chiếu" in reply["text"].lower() and "chưa hiểu" not in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "text, slots, facts",
+    [
+        ("anh ay di lam xa ko ve dc, em di dang ky 1 minh dc ko", {"procedure": "dang-ky-ket-hon-cong-dan-viet-nam-cu-tru-trong-nuoc"},
+         ["cả hai bên phải có mặt"]),
+        ("bà nội đi đăng ký khai sinh cho cháu có được không, có phải làm giấy ủy quyền không",
+         {}, ["không cần giấy ủy quyền"]),
+    ],
+)  # fmt: skip
+def test_hoi_nop_thay_hay_mot_minh_thi_tra_loi_ai_duoc_nop(catalog, text, slots, facts):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    tracker = said(text, slots=slots)
+    procedure = procedures.find_procedure(tracker).procedure
+    assert procedure is not None
+    procedures.answer(dispatcher, "agency", procedure, tracker)
+    [reply] = dispatcher.messages
+    assert all(f in reply["text"] for f in facts) and "Căn cứ" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "text, intent_question, facts",
+    [
+        ("Bố tôi đang hưởng lương hưu thì mất, gia đình được trợ cấp mai táng bao nhiêu và "
+         "phải nộp hồ sơ trong bao lâu?", "fee", ["10 lần", "90 ngày"]),
+        ("quyết toán thuế thu nhập cá nhân hạn chót nộp là ngày nào", "processing_time",
+         ["30/04/2027"]),
+        ("đóng bhxh tự nguyện thì bao nhiêu phần trăm", "fee", ["22%"]),
+    ],
+)  # fmt: skip
+def test_hoi_han_nop_hay_muc_huong_thi_tra_loi_bang_cau_cua_chinh_thu_tuc(
+    text, intent_question, facts
+):
+    """A deadline or an amount is answered from the procedure's own sourced sentences."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    procedure = procedures.find_procedure(said(text)).procedure
+    assert procedure is not None
+    procedures.answer(dispatcher, intent_question, procedure, said(text))
+    [reply] = dispatcher.messages
+    assert all(f in reply["text"] for f in facts), reply["text"]
+    assert "Căn cứ" in reply["text"] or "Nguồn" in reply["text"]
+
+
+def test_le_phi_ho_chieu_van_la_le_phi_khong_phai_muc_huong():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    text = "làm hộ chiếu thì được giảm bao nhiêu tiền"
+    procedure = procedures.find_procedure(said(text)).procedure
+    procedures.answer(dispatcher, "fee", procedure, said(text))
+    assert "Lệ phí" in dispatcher.messages[0]["text"]

@@ -131,3 +131,19 @@ def test_hoi_co_phai_lam_thu_tuc_khac_khong_la_thu_tuc_khong_phai_giay_to():
 )  # fmt: skip
 def test_hoi_ket_qua_dung_duoc_bao_lau_khac_hoi_lam_mat_bao_lau(text, asked):
     assert [q for q in questions_asked(text) if q in ("validity", "processing_time")] == asked
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("bà nội đi đăng ký khai sinh cho cháu có được không, có phải làm giấy ủy quyền không",
+         True),
+        ("anh ay di lam xa ko ve dc, em di dang ky 1 minh dc ko", True),
+        ("nhờ người làm hộ được không", True),
+        # «hộ» of hộ chiếu, hộ khẩu is not «on behalf»
+        ("làm hộ chiếu được miễn phí không", False),
+        ("lam ho khau cho con co duoc khong", False),
+    ],
+)  # fmt: skip
+def test_hoi_ai_duoc_nop_thay_uy_quyen_hay_di_mot_minh(text, asked):
+    assert ("who_may_file" in questions_asked(text, interrogative_only=True)) is asked

@@ -64,3 +64,16 @@ def test_thanh_phan_rasa_gan_token_cho_message():
     tokens = message.get("text_tokens")
     assert [t.text for t in tokens][-1] == "gì"
     assert all(message.get("text")[t.start : t.end] == t.text for t in tokens)
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Đăng Ký Kết Hôn Ở Xã Nào Vậy Ad", "Kết Hôn"),
+        ("Thanh Toán Phí Đăng Ký Tạm Trú Theo Danh Sách", "Phí"),
+    ],
+)
+def test_chu_hoa_khong_lam_lech_ranh_gioi_tu(text, word):
+    """Capitals are not names here: the words are those of the lower-case message."""
+    tokens = _assert_offsets_fit(text)
+    assert word in [t.text for t in tokens]
