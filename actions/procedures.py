@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
@@ -312,6 +313,7 @@ def questions_to_answer(question: str, tracker: Tracker, procedure: Procedure) -
         question = "amount" if question == "fee" else question
     elif "amount" in asked:  # a procedure with a fee: "bao nhiêu" is its fee
         asked = [q for q in asked if q != "amount"]
+        question = "fee" if question == "amount" else question
     own = [q for q in asked if q in WITHOUT_INTENT]
     if own and question not in asked:
         question = own[0]
@@ -549,6 +551,8 @@ class ActionChooseProcedure(ProcedureQuestion):
 # a message this short that asks in words, while a procedure is discussed, goes on from it
 # when the classifier could not place it ("làm trên vneid được ko ạ")
 SHORT_FOLLOW_UP_WORDS = 8
+# "làm cho con", "xin cho bé", "đăng ký cho mẹ": the citizen files for someone
+_FILES_FOR = re.compile(r"\b(lam|xin|dang ky|cap|nop|khai)( \w+){0,3} cho\b")
 
 
 def answer_asked_in_words(
@@ -571,19 +575,21 @@ def answer_asked_in_words(
         return None
     if procedure is None:
         return None
-    states_case = procedure.case_stated_in(text) is not None
-    asked = asked_in_words(tracker, interrogative_only=not states_case)
-    continues = (
-        starts_as_follow_up(text)
-        or day_asked(text, answers.today()) is not None
-        or (unsure and len(text.split()) <= SHORT_FOLLOW_UP_WORDS)
+    # a case counts with a filing verb for someone ("còn làm cho con trai em 5 tuổi"), not
+    # an age alone ("con em 5 tuổi bị sốt thì đi khám ở đâu")
+    states_case = (
+        procedure.case_stated_in(text) is not None
+        and _FILES_FOR.search(normalize(text)) is not None
     )
+    asked = asked_in_words(tracker, interrogative_only=not states_case)
+    goes_on = starts_as_follow_up(text) or day_asked(text, answers.today()) is not None
     last = tracker.get_slot("last_question")
-    if not asked and continues and last in ANSWERS:
+    if not asked and goes_on and last in ANSWERS:
         asked = [last]
+    short = unsure and len(text.split()) <= SHORT_FOLLOW_UP_WORDS
     # not "con em có được miễn học phí không", which only shares a question word with
     # the procedure discussed
-    if not asked or not (continues or states_case or names_a_procedure(tracker)):
+    if not asked or not (goes_on or short or states_case or names_a_procedure(tracker)):
         return None
     return answer(dispatcher, asked[0], procedure, tracker)
 

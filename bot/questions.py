@@ -76,37 +76,43 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "agency": re.compile(r"\bve dau( \w+){0,2}$"),
     # how long the result stays valid: "hộ chiếu của bé dùng được bao lâu", "thẻ bhyt
     # xài đến khi nào thì hết", "mấy năm phải đổi", "hết hạn thì gia hạn được không"
-    # (not "thời hạn giải quyết bao lâu", which is how long it takes)
+    # (not "thời hạn giải quyết bao lâu", how long it takes, nor "xây dựng", "đứng tên")
     "validity": re.compile(
-        r"\b(dung|xai|su dung|co gia tri|co hieu luc|co han|thoi han su dung|han su dung)"
-        r"( \w+){0,3} (bao lau|may nam|bao nhieu nam|den khi nao|den bao gio|toi khi nao"
-        r"|toi bao gio|den nam nao)\b"
+        r"\b((dung|xai|su dung) (duoc|dc)|co gia tri|co hieu luc|co han|thoi han su dung"
+        r"|han su dung)( \w+){0,2} (bao lau|may nam|bao nhieu nam|den khi nao|den bao gio"
+        r"|toi khi nao|toi bao gio|den nam nao)\b(?! (thi |moi )?(co|nhan|xong|lay))"
+        r"|\b(?<!xay )(?<!tam )(dung|xai|su dung) (den|toi) (khi nao|bao gio|nam nao)\b"
         r"|\b(bao lau|may nam|bao nhieu nam)( \w+){0,2} (het han|phai doi|phai lam lai)\b"
         r"|\bhet han (vao |la )?(khi nao|bao gio|luc nao|ngay nao|nam nao)\b"
         r"|\bhet han( \w+){0,2} gia han\b"
     ),
     # a deadline to file: "hạn nộp là khi nào", "phải nộp trong bao lâu", "giờ làm còn kịp
-    # không", "chậm nhất bao lâu"
+    # không", "chậm nhất bao lâu phải nộp" (not "chậm nhất bao lâu có kết quả")
     "deadline": re.compile(
-        r"\b(han (nop|chot|cuoi)( cung)?|thoi han nop|cham nhat|muon nhat|con kip|co kip"
+        r"\b(han (nop|chot|cuoi)( cung)?|thoi han nop|con kip|co kip"
+        r"|(cham nhat|muon nhat)(?!( \w+){0,3} (co ket qua|xong|nhan duoc|tra ket qua|co))"
         r"|nop( \w+){0,3} trong (vong )?bao lau|trong (vong )?bao lau (phai|thi phai|ke tu)"
         r"|bao lau (phai|thi phai) (nop|lam|dang ky)|han (la|den) (khi nao|bao gio|ngay nao))\b"
     ),
     # a benefit or a contribution, not a fee: "gia đình được bao nhiêu tiền", "mức hưởng",
-    # "đóng bao nhiêu phần trăm"
+    # "đóng bhxh bao nhiêu phần trăm" (not "xác nhận", "lãnh sự", "Đồng Nai", nor a fee
+    # asked after it: "dùng được bao lâu, làm hết bao nhiêu tiền")
     "amount": re.compile(
-        r"\b(duoc|nhan|huong|lanh|linh)(?! (giam|mien))( (?!(phi|le|khong)\b)\w+){0,4}"
+        r"\b(duoc|huong)(?! (giam|mien))( (?!(phi|le|khong|het|mat|ton|tra|nop)\b)\w+){0,4}"
         r" bao nhieu( tien)?\b"
         r"|\bmuc (huong|tro cap|ho tro|dong)\b|\bbao nhieu phan tram\b"
-        r"|\bdong( \w+){0,5} bao nhieu\b"
+        r"|\bdong (bhxh|bhyt|bao hiem|tien bao hiem)( \w+){0,4} bao nhieu\b"
     ),
     # who may file: "có phải làm giấy ủy quyền không", "bà nội đi đăng ký thay được không",
-    # "em nộp hồ sơ 1 mình được không", "có cần cả hai cùng có mặt không"
+    # "em nộp hồ sơ 1 mình được không", "ông bà làm khai sinh hộ cháu được không", "có cần
+    # cả hai cùng có mặt không" (not "hỗ trợ", "họ tên", "ở một mình")
     "who_may_file": re.compile(
-        r"\b(uy quyen|(lam|di|nop|dang ky|ky|xin) (thay|giup|dum|gium"
-        r"|ho(?! (chieu|khau|tich|kinh doanh|ngheo|can ngheo|gia dinh|so)\b))"
-        r"|nho (nguoi|ai|ban|me|bo)"
-        r"|(mot|1) minh|(phai|can|cung) co mat|ca hai|ca 2)( \w+){0,6} (duoc khong|khong|duoc ko)\b"
+        r"\b(uy quyen|(lam|di|nop|dang ky|ky|xin|khai) (thay|giup|dum|gium"
+        r"|ho(?! (chieu|khau|tich|kinh doanh|ngheo|can ngheo|gia dinh|so|tro|ten|me|bo|co)\b))"
+        r"|(thay|giup|gium) (chau|con|em|bo|me|ong|ba|vo|chong)|ho (chau|con|ong|ba|vo|chong)"
+        r"|nho (nguoi|ai|ban|me|bo|ong|ba)|(di|nop|dang ky|lam|ky)( \w+){0,2} (mot|1) minh"
+        r"|(phai|can|cung|ca hai|ca 2) co mat|ca (hai|2) (phai|cung|deu))( \w+){0,6}"
+        r" (duoc khong|khong|duoc ko)\b"
     ),
 }
 
@@ -172,6 +178,9 @@ def _first_position(padded: str, cues: tuple[str, ...]) -> int:
     return min((at for at in found if at >= 0), default=-1)
 
 
+_TAKES_DAYS = re.compile(r"bao nhieu (ngay|thang|tuan|gio|buoi|nam)\b")
+
+
 def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
     """The question keys the message asks, in the order it asks them. With
     `interrogative_only`, only cues worded as a question count ("cần giấy tờ gì", not
@@ -187,6 +196,12 @@ def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
         match = pattern.search(said)
         if match and (positions[key] < 0 or match.start() < positions[key]):
             positions[key] = match.start()
+    how_many = said.find("bao nhieu", positions["fee"]) if positions["fee"] >= 0 else -1
+    took = _TAKES_DAYS.match(said, how_many) if how_many >= 0 else None
+    if took:  # "(tiền) mất bao nhiêu ngày" asks how long it takes, not a fee
+        cues = tuple(c for c in QUESTION_CUES["fee"] if _asks(c) or not interrogative_only)
+        later = _first_position(f" {said[took.end() :]} ", cues)
+        positions["fee"] = took.end() + later if later >= 0 else -1
     for key in WITHOUT_INTENT:
         own = QUESTION_PATTERNS[key].search(said)
         for other in ("processing_time", "fee"):

@@ -109,18 +109,19 @@ class Detail:
 
 
 def sentences_of(procedure: Procedure) -> list[Detail]:
-    """Every sourced sentence a procedure holds beyond its fields."""
-    found = [
-        Detail(step, procedure.source, procedure.verified, procedure.verified_on)
-        for step in procedure.steps
-    ]
+    """Every sourced sentence a procedure holds beyond its fields: its notes, its
+    documents' notes, the notes of the citizen's case (not of other cases), and its steps.
+    A step has no verification of its own (a procedure's flag is for its code, agency and
+    time), so a step is shown as not verified."""
+    notes: list[Note] = [*procedure.validity, *procedure.who_may_file]
+    notes += procedure.case.notes if procedure.case else []
+    found = [Detail(n.text, n.source, n.verified, n.verified_on, n.article) for n in notes]
     found += [
         Detail(d.note, d.source, d.verified, d.verified_on) for d in procedure.documents if d.note
     ]
-    notes: list[Note] = [*procedure.validity, *procedure.who_may_file]
-    for case in procedure.cases:
-        notes += case.notes
-    found += [Detail(n.text, n.source, n.verified, n.verified_on, n.article) for n in notes]
+    found += [
+        Detail(step, procedure.source, False, procedure.verified_on) for step in procedure.steps
+    ]
     return found
 
 

@@ -91,12 +91,18 @@ RATINGS = ("feedback_helpful", "feedback_unhelpful")
 ABOUT_THE_ANSWER = re.compile(r"\b(bot|tro ly|chatbot|ban noi|ban tra loi|cau tra loi)\b")
 SUGGESTION_MARKERS = re.compile(
     r"\b(gop y|y kien dong gop|dong gop y kien|de xuat|kien nghi"
-    # "tôi muốn phản ánh…", not "phản ánh trực tiếp với cán bộ" (asking for a person)
-    r"|phan anh(?! (truc tiep )?(voi|cho|len) (can bo|nhan vien|nguoi))"
+    # "tôi muốn phản ánh…" (not the name Phan Anh, nor "phản ánh trực tiếp với cán bộ":
+    # asking for a person)
+    r"|(muon|xin|gui|can) phan anh(?! (truc tiep )?(voi|cho|len) (can bo|nhan vien|nguoi))"
     r"|(toi|em|minh) co (mot )?de nghi)\b"
 )
 # a rating that says what should change ("trả lời dài quá, nên ngắn gọn lại") suggests
-SHOULD = re.compile(r"\b(nen|can phai) (co|them|lam|ngan|gon|bo|sua|de|ghi|viet|noi|tra loi)\b")
+# (not the citizen asking what to do: "chưa hiểu, vậy em nên làm gì")
+SHOULD = re.compile(
+    r"\b(?<!em )(?<!toi )(?<!minh )(?<!tui )(?<!e )(nen|can phai)"
+    r" (co|them|lam|ngan|gon|bo|sua|de|ghi|viet|noi|tra loi)\b"
+    r"(?!( \w+){0,2} (gi|sao|the nao|nao|khong)\b)"
+)
 
 
 def _names_a_procedure(message: Message) -> bool:

@@ -364,3 +364,24 @@ def test_le_phi_ho_chieu_van_la_le_phi_khong_phai_muc_huong():
     procedure = procedures.find_procedure(said(text)).procedure
     procedures.answer(dispatcher, "fee", procedure, said(text))
     assert "Lệ phí" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["ok", "hay quá cảm ơn", "bạn là ai"])
+def test_khong_hieu_cau_ngan_khong_hoi_gi_thi_khong_lap_lai_cau_tra_loi_truoc(text):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import handoff
+
+    dispatcher = CollectingDispatcher()
+    tracker = said(text, slots={"procedure": "1.001456", "last_question": "fee"})
+    handoff.ActionHandleFallback().run(dispatcher, tracker, {})
+    assert "chưa hiểu" in dispatcher.messages[0]["text"]
+
+
+def test_tuoi_cua_con_trong_cau_hoi_khac_khong_phai_truong_hop_cua_thu_tuc():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    tracker = said("con em 5 tuổi bị sốt thì đi khám ở đâu", slots={"procedure": "1.001456"})
+    procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"

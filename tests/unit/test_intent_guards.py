@@ -173,3 +173,12 @@ def test_con_em_khong_phai_cau_hoi_tiep():
     assert _guarded(_parsed("con em 8 tuoi lam ho chieu", "inform_procedure")) == (
         "inform_procedure"
     )
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [("tôi là Phan Anh, làm hộ chiếu cần gì", "ask_documents"),
+     ("chưa hiểu, vậy em nên làm gì", "feedback_unhelpful")],
+)  # fmt: skip
+def test_ten_phan_anh_va_hoi_nen_lam_gi_khong_phai_gop_y(text, intent):
+    assert _guarded(_parsed(text, intent)) == intent

@@ -147,3 +147,25 @@ def test_hoi_ket_qua_dung_duoc_bao_lau_khac_hoi_lam_mat_bao_lau(text, asked):
 )  # fmt: skip
 def test_hoi_ai_duoc_nop_thay_uy_quyen_hay_di_mot_minh(text, asked):
     assert ("who_may_file" in questions_asked(text, interrogative_only=True)) is asked
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        # a fee or a processing time, not how long it lasts, an amount or who may file
+        ("xin giấy xác nhận tình trạng hôn nhân hết bao nhiêu tiền", ["fee"]),
+        ("hợp pháp hoá lãnh sự hết bao nhiêu tiền", ["fee"]),
+        ("làm hộ chiếu ở Đồng Nai hết bao nhiêu tiền", ["fee"]),
+        ("rút bhxh 1 lần nhận tiền mất bao nhiêu ngày", ["processing_time"]),
+        ("hộ chiếu dùng được bao lâu, làm hết bao nhiêu tiền", ["validity", "fee"]),
+        ("giấy phép xây dựng bao lâu thì có", ["processing_time"]),
+        ("dùng vneid thì bao lâu có kết quả", ["processing_time"]),
+        ("chậm nhất bao lâu có kết quả", ["processing_time"]),
+        ("xin hỗ trợ người cao tuổi được không", []),
+        ("đăng ký họ mẹ cho con được không", []),
+        ("ký họ tên có cần không", []),
+        ("tôi ở một mình, có được hưởng trợ cấp không", []),
+    ],
+)  # fmt: skip
+def test_tu_dong_am_khong_doi_cau_hoi(text, asked):
+    assert questions_asked(text, interrogative_only=True) == asked
