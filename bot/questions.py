@@ -59,6 +59,9 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(can|phai|mang|chuan bi)( \w+){0,3} gi\b"
         # "có cần giấy ủy quyền của bố mẹ cháu không", "ai ký tờ khai"
         r"|\bco can (mang|nop|giay|ban|to|kem|xuat trinh|photo|anh)( \w+){0,7} khong\b"
+        # "tôi ly hôn rồi thì thêm gì": what else to bring, in the citizen's case (not
+        # "hỏi thêm gì")
+        r"|\b(?<!hoi )them (gi|giay gi|nhung gi)\b"
         # "có phải làm giấy ủy quyền không" (not "có phải đăng ký tạm trú không")
         r"|\bco phai (lam |xin |nop |mang |co )?(giay|ban sao|to khai)( \w+){0,5} khong\b"
         r"|\bai( phai| se)? (ky|khai|dung ten|lam to khai)\b"
