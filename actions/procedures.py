@@ -311,8 +311,8 @@ def questions_to_answer(question: str, tracker: Tracker, procedure: Procedure) -
     if "amount" in asked and not procedure.fees.cases():
         asked = [q for q in asked if q != "fee"]
         question = "amount" if question == "fee" else question
-    elif "amount" in asked:  # a procedure with a fee: "bao nhiêu" is its fee
-        asked = [q for q in asked if q != "amount"]
+    elif "amount" in asked:  # a procedure with a fee: "bao nhiêu" is its fee, where asked
+        asked = list(dict.fromkeys("fee" if q == "amount" else q for q in asked))
         question = "fee" if question == "amount" else question
     own = [q for q in asked if q in WITHOUT_INTENT]
     if own and question not in asked:

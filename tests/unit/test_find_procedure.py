@@ -385,3 +385,15 @@ def test_tuoi_cua_con_trong_cau_hoi_khac_khong_phai_truong_hop_cua_thu_tuc():
     tracker = said("con em 5 tuổi bị sốt thì đi khám ở đâu", slots={"procedure": "1.001456"})
     procedures.ActionAnswerOutOfScope().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_hai_cau_hoi_co_chu_duoc_bao_nhieu_voi_thu_tuc_co_le_phi_van_tra_loi_le_phi():
+    """«… có được không, được bao nhiêu tiền» about a procedure with a fee asks its fee."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    text = "làm hộ chiếu cần giấy tờ gì, làm xong được bao nhiêu tiền"
+    procedure = procedures.find_procedure(said(text)).procedure
+    procedures.answer(dispatcher, "documents", procedure, said(text))
+    [reply] = dispatcher.messages
+    assert "Hồ sơ" in reply["text"] and "Lệ phí" in reply["text"]
