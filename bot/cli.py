@@ -73,7 +73,8 @@ def kb_stale(args: argparse.Namespace) -> int:
 
 def kb_verification(args: argparse.Namespace) -> int:
     """Each procedure with how many of its facts (the procedure itself, documents, fees,
-    who sets the fee, parts, the documents and notes of its cases) are verified and how
+    who sets the fee, parts, validity and who may file, the documents and notes of its
+    cases) are verified and how
     many are shown as «CHƯA XÁC MINH»: where to read next."""
     parsed = _check(args.source)
     if parsed is None:
@@ -86,6 +87,8 @@ def kb_verification(args: argparse.Namespace) -> int:
             *(procedure.get("fees") or []),
             *([procedure["fee_set_by"]] if procedure.get("fee_set_by") else []),
             *(procedure.get("parts") or []),
+            *(procedure.get("validity") or []),
+            *(procedure.get("who_may_file") or []),
             *(
                 fact
                 for case in procedure.get("cases") or []
