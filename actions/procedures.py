@@ -283,6 +283,7 @@ ANSWERS: Dict[str, Callable[[Procedure, Tracker], Reply]] = {
     "who_may_file": lambda p, t: Reply(answers.who_may_file_answer(p)),
     "deadline": lambda p, t: _details_reply(p, t, "deadline"),
     "amount": lambda p, t: _details_reply(p, t, "amount"),
+    "conditions": lambda p, t: _details_reply(p, t, "conditions"),
 }
 
 

@@ -443,6 +443,7 @@ def who_may_file_answer(procedure: Procedure) -> str:
 DETAIL_TOPICS = {
     "deadline": "về thời hạn phải nộp hồ sơ",
     "amount": "về mức hưởng, mức đóng",
+    "conditions": "về điều kiện, đối tượng được hưởng",
 }
 
 

@@ -106,6 +106,14 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bmuc (huong|tro cap|ho tro|dong)\b|\bbao nhieu phan tram\b"
         r"|\bdong (bhxh|bhyt|bao hiem|tien bao hiem)( \w+){0,4} bao nhieu\b"
     ),
+    # who may get it: "trường hợp nào thì được rút 1 lần", "ai được tham gia", "điều kiện
+    # là gì", "nghỉ việc rồi rút bhxh 1 lần có được không"
+    "conditions": re.compile(
+        r"\b(dieu kien|truong hop nao|doi tuong nao|nhung ai"
+        r"|ai (duoc|thi duoc|moi duoc|co the)(?! (mien|giam)))\b"
+        r"|\b(rut|huong|lanh|tham gia)( \w+){0,7} (co )?duoc (khong|ko)\b"
+        r"|\bco duoc (rut|huong|lanh|tham gia)( \w+){0,5} (khong|ko)\b"
+    ),
     # who may file: "có phải làm giấy ủy quyền không", "bà nội đi đăng ký thay được không",
     # "em nộp hồ sơ 1 mình được không", "ông bà làm khai sinh hộ cháu được không", "có cần
     # cả hai cùng có mặt không" (not "hỗ trợ", "họ tên", "ở một mình")
@@ -121,7 +129,7 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
 
 # questions with no intent of their own: asked in words, they are answered in place of
 # the question the classifier chose when the words do not ask that one
-WITHOUT_INTENT = ("validity", "who_may_file", "deadline", "amount")
+WITHOUT_INTENT = ("validity", "who_may_file", "deadline", "amount", "conditions")
 
 # the intent that asks each question (the procedure answers' buttons send these)
 QUESTION_INTENTS: dict[str, str] = {

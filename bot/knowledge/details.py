@@ -1,7 +1,8 @@
 """The procedure's own sentences that answer a detail question.
 
 Citizens ask what no single field holds: "hạn nộp là bao lâu" (a deadline in a step),
-"gia đình được bao nhiêu tiền" (a benefit in a document's note), "đóng bao nhiêu %".
+"gia đình được bao nhiêu tiền" (a benefit in a document's note), "đóng bao nhiêu %",
+"trường hợp nào thì được rút 1 lần" (the conditions in a document's note).
 The knowledge base already states these, sourced, in steps, document notes and case
 notes. `details_for` picks the ones that state the kind of fact asked and share the most
 words with the question; the answer layer shows them with their sources, or says there
@@ -28,73 +29,23 @@ _STATES: dict[str, re.Pattern[str]] = {
     ),
     # "10 lần mức tham chiếu", "22% mức thu nhập", "70% mức đóng", "2.530.000 đồng"
     "amount": re.compile(r"\d+ ?%|\b\d+ lan muc\b|\b\d{1,3}(\.\d{3})+ dong\b|\bmuc (huong|dong)\b"),
+    # "Điều kiện: …", "Đối tượng: công dân từ đủ 15 tuổi…", "được hưởng khi…"
+    "conditions": re.compile(
+        r"\b(dieu kien|doi tuong|duoc (huong|rut|tham gia|tro cap)|tu du \d+ tuoi)\b"
+    ),
 }
 
 # a time to get the result is how long it takes, not a deadline to file
 _ABOUT_THE_RESULT = re.compile(r"\b(ket qua|giai quyet|tra loi|xac minh)\b")
 
 # words that say nothing about which sentence answers
-_COMMON = frozenset(
-    [
-        "anh",
-        "chi",
-        "em",
-        "toi",
-        "minh",
-        "ban",
-        "ad",
-        "a",
-        "ah",
-        "ak",
-        "nha",
-        "nhe",
-        "vay",
-        "the",
-        "thi",
-        "la",
-        "co",
-        "khong",
-        "ko",
-        "k",
-        "duoc",
-        "dc",
-        "bao",
-        "nhieu",
-        "lau",
-        "gi",
-        "nao",
-        "sao",
-        "ai",
-        "dau",
-        "roi",
-        "ma",
-        "va",
-        "voi",
-        "cua",
-        "cho",
-        "de",
-        "den",
-        "tu",
-        "trong",
-        "khi",
-        "neu",
-        "phai",
-        "can",
-        "lam",
-        "nop",
-        "ho",
-        "so",
-        "giay",
-        "to",
-        "thu",
-        "tuc",
-        "muon",
-        "hoi",
-        "cho",
-        "hoi",
-        "xin",
-    ]
-)
+_COMMON = frozenset([
+    "anh", "chi", "em", "toi", "minh", "ban", "ad", "a", "ah", "ak", "nha", "nhe", "vay",
+    "the", "thi", "la", "co", "khong", "ko", "k", "duoc", "dc", "bao", "nhieu", "lau", "gi",
+    "nao", "sao", "ai", "dau", "roi", "ma", "va", "voi", "cua", "cho", "de", "den", "tu",
+    "trong", "khi", "neu", "phai", "can", "lam", "nop", "ho", "so", "giay", "to", "thu", "tuc",
+    "muon", "hoi", "xin",
+])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -131,7 +82,8 @@ def _plain(text: str) -> str:
 
 
 def details_for(procedure: Procedure, question: str, kind: str, most: int = 2) -> list[Detail]:
-    """The sentences stating a `kind` of fact ("deadline", "amount"), those sharing the
+    """The sentences stating a `kind` of fact ("deadline", "amount", "conditions"), those
+    sharing the
     most words with the question first; ties keep the knowledge base's order."""
     asked = set(normalize(question).split()) - _COMMON
     stating = [

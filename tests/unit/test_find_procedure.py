@@ -397,3 +397,21 @@ def test_hai_cau_hoi_co_chu_duoc_bao_nhieu_voi_thu_tuc_co_le_phi_van_tra_loi_le_
     procedures.answer(dispatcher, "documents", procedure, said(text))
     [reply] = dispatcher.messages
     assert "Hồ sơ" in reply["text"] and "Lệ phí" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("nghỉ việc rồi muốn rút bảo hiểm xã hội một lần có được không", "Điều kiện"),
+        ("bhxh tự nguyện ai được tham gia", "15 tuổi"),
+    ],
+)
+def test_hoi_dieu_kien_thi_tra_loi_bang_cau_dieu_kien_cua_thu_tuc(text, fact):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    procedure = procedures.find_procedure(said(text)).procedure
+    assert procedure is not None
+    procedures.ActionChooseProcedure().run(dispatcher, said(text), {})
+    [reply] = dispatcher.messages
+    assert fact in reply["text"] and ("Căn cứ" in reply["text"] or "Nguồn" in reply["text"])

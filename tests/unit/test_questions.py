@@ -164,8 +164,24 @@ def test_hoi_ai_duoc_nop_thay_uy_quyen_hay_di_mot_minh(text, asked):
         ("xin hỗ trợ người cao tuổi được không", []),
         ("đăng ký họ mẹ cho con được không", []),
         ("ký họ tên có cần không", []),
-        ("tôi ở một mình, có được hưởng trợ cấp không", []),
+        # whether one may get the allowance, not who may file
+        ("tôi ở một mình, có được hưởng trợ cấp không", ["conditions"]),
     ],
 )  # fmt: skip
 def test_tu_dong_am_khong_doi_cau_hoi(text, asked):
     assert questions_asked(text, interrogative_only=True) == asked
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("nghỉ việc rồi muốn rút bhxh 1 lần có được không", True),
+        ("vậy trường hợp nào thì mới được rút 1 lần", True),
+        ("bhxh tự nguyện ai được tham gia", True),
+        ("con em có được hưởng thai sản không", True),
+        ("ai được miễn lệ phí", False),
+        ("nộp online có được không", False),
+    ],
+)  # fmt: skip
+def test_hoi_ai_duoc_huong_truong_hop_nao_duoc(text, asked):
+    assert ("conditions" in questions_asked(text, interrogative_only=True)) is asked
