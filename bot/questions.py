@@ -90,9 +90,10 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bhet han( \w+){0,2} gia han\b"
     ),
     # a deadline to file: "hạn nộp là khi nào", "phải nộp trong bao lâu", "giờ làm còn kịp
-    # không", "chậm nhất bao lâu phải nộp" (not "chậm nhất bao lâu có kết quả")
+    # không", "chậm nhất bao lâu phải nộp" (not "chậm nhất bao lâu có kết quả", nor "có kịp
+    # 20/12 không": whether the result comes in time)
     "deadline": re.compile(
-        r"\b(han (nop|chot|cuoi)( cung)?|thoi han nop|con kip|co kip"
+        r"\b(han (nop|chot|cuoi)( cung)?|thoi han nop|con kip"
         r"|(cham nhat|muon nhat)(?!( \w+){0,3} (co ket qua|xong|nhan duoc|tra ket qua|co))"
         r"|nop( \w+){0,3} trong (vong )?bao lau|trong (vong )?bao lau (phai|thi phai|ke tu)"
         r"|bao lau (phai|thi phai) (nop|lam|dang ky)|han (la|den) (khi nao|bao gio|ngay nao))\b"
@@ -101,15 +102,17 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     # "đóng bhxh bao nhiêu phần trăm" (not "xác nhận", "lãnh sự", "Đồng Nai", nor a fee
     # asked after it: "dùng được bao lâu, làm hết bao nhiêu tiền")
     "amount": re.compile(
-        r"\b(duoc|huong)(?! (giam|mien))( (?!(phi|le|khong|het|mat|ton|tra|nop)\b)\w+){0,4}"
+        r"\b(?<!giam )(?<!mien )(duoc|huong)(?! (giam|mien))( (?!(phi|le|khong|het|mat|ton|tra|nop)\b)\w+){0,4}"
         r" bao nhieu( tien)?\b"
         r"|\bmuc (huong|tro cap|ho tro|dong)\b|\bbao nhieu phan tram\b"
         r"|\bdong (bhxh|bhyt|bao hiem|tien bao hiem)( \w+){0,4} bao nhieu\b"
     ),
     # who may get it: "trường hợp nào thì được rút 1 lần", "ai được tham gia", "điều kiện
-    # là gì", "nghỉ việc rồi rút bhxh 1 lần có được không"
+    # là gì", "nghỉ việc rồi rút bhxh 1 lần có được không" (the conditions of a fee waiver
+    # are the fee's: "điều kiện gì để được 0đ")
     "conditions": re.compile(
-        r"\b(dieu kien|truong hop nao|doi tuong nao|nhung ai"
+        r"\b(dieu kien(?!( \w+){0,5} (mien|giam|0d|0 dong|phi)\b)|truong hop nao|doi tuong nao"
+        r"|nhung ai"
         r"|ai (duoc|thi duoc|moi duoc|co the)(?! (mien|giam)))\b"
         r"|\b(rut|huong|lanh|tham gia)( \w+){0,7} (co )?duoc (khong|ko)\b"
         r"|\bco duoc (rut|huong|lanh|tham gia)( \w+){0,5} (khong|ko)\b"
