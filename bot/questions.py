@@ -102,8 +102,8 @@ QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     # "đóng bhxh bao nhiêu phần trăm" (not "xác nhận", "lãnh sự", "Đồng Nai", nor a fee
     # asked after it: "dùng được bao lâu, làm hết bao nhiêu tiền")
     "amount": re.compile(
-        r"\b(?<!giam )(?<!mien )(duoc|huong)(?! (giam|mien))( (?!(phi|le|khong|het|mat|ton|tra|nop)\b)\w+){0,4}"
-        r" bao nhieu( tien)?\b"
+        r"\b(?<!giam )(?<!mien )(duoc|huong)(?! (giam|mien))"
+        r"( (?!(phi|le|khong|het|mat|ton|tra|nop)\b)\w+){0,4} bao nhieu( tien)?\b"
         r"|\bmuc (huong|tro cap|ho tro|dong)\b|\bbao nhieu phan tram\b"
         r"|\bdong (bhxh|bhyt|bao hiem|tien bao hiem)( \w+){0,4} bao nhieu\b"
     ),
