@@ -21,9 +21,12 @@ REPORT = Path(__file__).resolve().parents[2] / "results" / "conversations-test.j
 # With the asking clause, follow-ups out of scope, the fees each province sets and more
 # question words (tuned on dev, dev2 and dev3 only): 0.627 and 0.796; 0.600 and 0.776 once a
 # review took out question words that were homophones and context answers that were
-# guesses (clean clone of 4b58358). The floor is that, less a margin for dated facts that
-# lapse and for a model trained on another machine.
-FLOOR = 0.57
+# guesses (clean clone of 4b58358). With questions no field answered (validity, who may
+# file, deadlines, amounts, conditions), the December procedures in the NLU and misses
+# answered from their words (tuned on dev to dev4 only): 0.613 and 0.787 (clean clone of
+# 0f36bc4). The floor is that, less a margin for dated facts that lapse and for a model
+# trained on another machine.
+FLOOR = 0.58
 
 
 def test_hoi_thoai_cua_nguoi_viet_doc_lap_duoc_bao_cao_va_khong_tut(servers):
