@@ -303,9 +303,9 @@ def questions_to_answer(question: str, tracker: Tracker, procedure: Procedure) -
     """`question`, then the other questions the message asks ("cần giấy tờ gì và hết
     bao nhiêu tiền"), in the order asked. A checklist already answers them all. The
     questions with no intent of their own (`WITHOUT_INTENT`: how long the result lasts,
-    who may file, a deadline, an amount) replace a question the words do not ask ("hộ
-    chiếu của bé dùng được bao lâu"); for a procedure with no fee, "được bao nhiêu tiền"
-    asks the amount paid out, not a fee."""
+    who may file, a deadline, an amount, who may get it) replace a question the words do
+    not ask ("hộ chiếu của bé dùng được bao lâu"); for a procedure with no fee, "được bao
+    nhiêu tiền" asks the amount paid out, not a fee."""
     if question == "checklist":
         return [question]
     asked = questions_asked(tracker.latest_message.get("text") or "")
