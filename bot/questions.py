@@ -195,37 +195,42 @@ def _first_position(padded: str, cues: tuple[str, ...]) -> int:
 _TAKES_DAYS = re.compile(r"bao nhieu (ngay|thang|tuan|gio|buoi|nam)\b")
 
 
+def _cues(key: str, interrogative_only: bool) -> tuple[str, ...]:
+    return tuple(c for c in QUESTION_CUES[key] if _asks(c) or not interrogative_only)
+
+
+def _cue_after(said: str, key: str, end: int, interrogative_only: bool) -> int:
+    """Where a cue of `key` next starts in `said` after position `end`, or -1."""
+    later = _first_position(f" {said[end:]} ", _cues(key, interrogative_only))
+    return end + later if later >= 0 else -1
+
+
 def questions_asked(text: str, interrogative_only: bool = False) -> list[str]:
     """The question keys the message asks, in the order it asks them. With
     `interrogative_only`, only cues worded as a question count ("cần giấy tờ gì", not
     "giấy tờ ... kê đủ")."""
     padded = f" {normalize(text)} "
     positions = {
-        key: _first_position(padded, tuple(c for c in cues if _asks(c) or not interrogative_only))
-        for key, cues in QUESTION_CUES.items()
+        key: _first_position(padded, _cues(key, interrogative_only)) for key in QUESTION_CUES
     }
     positions.update({key: -1 for key in WITHOUT_INTENT})
     said = padded.strip()  # a cue's position above is where it starts in `said`
-    for key, pattern in QUESTION_PATTERNS.items():
-        match = pattern.search(said)
+    matches = {key: pattern.search(said) for key, pattern in QUESTION_PATTERNS.items()}
+    for key, match in matches.items():
         if match and (positions[key] < 0 or match.start() < positions[key]):
             positions[key] = match.start()
     how_many = said.find("bao nhieu", positions["fee"]) if positions["fee"] >= 0 else -1
     took = _TAKES_DAYS.match(said, how_many) if how_many >= 0 else None
     if took:  # "(tiền) mất bao nhiêu ngày" asks how long it takes, not a fee
-        cues = tuple(c for c in QUESTION_CUES["fee"] if _asks(c) or not interrogative_only)
-        later = _first_position(f" {said[took.end() :]} ", cues)
-        positions["fee"] = took.end() + later if later >= 0 else -1
+        positions["fee"] = _cue_after(said, "fee", took.end(), interrogative_only)
     for key in WITHOUT_INTENT:
-        own = QUESTION_PATTERNS[key].search(said)
+        own = matches[key]
         for other in ("processing_time", "fee"):
             if own and own.start() <= positions[other] <= own.end():
                 # "dùng được bao lâu" asks how long it lasts, not how long it takes; "được
                 # bao nhiêu tiền" a benefit, not a fee; the same words after it still ask
                 # ("có giá trị bao lâu, xin mất bao lâu")
-                cues = tuple(c for c in QUESTION_CUES[other] if _asks(c) or not interrogative_only)
-                later = _first_position(f" {said[own.end() :]} ", cues)
-                positions[other] = own.end() + later if later >= 0 else -1
+                positions[other] = _cue_after(said, other, own.end(), interrogative_only)
     return [key for key, at in sorted(positions.items(), key=lambda kv: kv[1]) if at >= 0]
 
 
