@@ -569,6 +569,9 @@ def answer_asked_in_words(
     tuổi thì giấy tờ khác gì không"); when the classifier was `unsure`, a short question
     goes on from the conversation too. None when it does none of these."""
     text = tracker.latest_message.get("text") or ""
+    goes_on = starts_as_follow_up(text) or day_asked(text, answers.today()) is not None
+    if not goes_on and not asked_in_words(tracker, interrogative_only=False):
+        return None  # asks nothing: no need to look the procedure up
     try:
         procedure = find_procedure(tracker).procedure
     except SQLAlchemyError:
@@ -583,7 +586,6 @@ def answer_asked_in_words(
         and _FILES_FOR.search(normalize(text)) is not None
     )
     asked = asked_in_words(tracker, interrogative_only=not states_case)
-    goes_on = starts_as_follow_up(text) or day_asked(text, answers.today()) is not None
     last = tracker.get_slot("last_question")
     if not asked and goes_on and last in ANSWERS:
         asked = [last]
