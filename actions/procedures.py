@@ -88,6 +88,10 @@ def _procedure_mentions(tracker: Tracker) -> List[str]:
     return [str(e["value"]) for e in [*asked, *(e for e in named if e not in asked)]]
 
 
+# the readings of a mention that the whole message may pick one of (`_message_settles`)
+READINGS = 8
+
+
 def find_procedure(tracker: Tracker) -> Found:
     """Which procedure the citizen means now, using the conversation as context.
 
@@ -107,8 +111,10 @@ def find_procedure(tracker: Tracker) -> Found:
     following_up = bool(key) and not mentions and starts_as_follow_up(text)
     ruled_out: Optional[str] = None
     for query in [*mentions, text]:
-        resolution = resolver().resolve(query)
-        if resolution.best is None or (following_up and not resolution.best.anchored):
+        resolution = resolver().resolve(query, limit=READINGS)
+        if following_up:  # only the procedures it names, not those it shares words with
+            resolution = Resolution(tuple(c for c in resolution.candidates if c.anchored))
+        if resolution.best is None:
             continue
         if resolver().rules_out(text, resolution.best.procedure.key):
             ruled_out = ruled_out or query
@@ -130,9 +136,7 @@ def names_a_procedure(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     queries = [*_latest_entities(tracker, "procedure"), text]
     # by one of its names, not by words it shares with one ("hồ sơ công ty em")
-    return any(
-        (best := resolver().resolve(query).best) is not None and best.anchored for query in queries
-    )
+    return any(c.anchored for query in queries for c in resolver().resolve(query).candidates)
 
 
 def _corrected_procedure(text: str) -> Optional[Procedure]:

@@ -34,6 +34,7 @@ from bot.knowledge.models import (
     FeeRow,
     GuideRow,
     LoadRecord,
+    MentionRow,
     NotCoveredRow,
     NoteRow,
     PartRow,
@@ -336,6 +337,16 @@ class OnlineSavings:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """How a citizen named a procedure (data/kb/mentions); `procedure_key` None: one we
+    do not have."""
+
+    text: str
+    procedure_key: Optional[str]
+    file: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Every loaded procedure, in file order, and the how-to guides."""
 
@@ -346,6 +357,8 @@ class Catalog:
     not_covered: Sequence[str] = ()
     # circumstances rates may depend on, in data order (data/kb/mien_giam.yml)
     conditions: Sequence[Condition] = ()
+    # how citizens named procedures, for the resolver's ranker (data/kb/mentions)
+    mentions: Sequence[Mention] = ()
 
     def get(self, key: str) -> Optional[Procedure]:
         return next((p for p in self.procedures if p.key == key), None)
@@ -429,12 +442,14 @@ class Catalog:
                 .order_by(ConditionRow.position)
             ).scalars()
             conditions = {row.key: _condition(row) for row in condition_rows}
+            mentions = session.execute(select(MentionRow).order_by(MentionRow.id)).scalars()
             return cls(
                 [_procedure(row, conditions) for row in rows],
                 load_id,
                 guides,
                 tuple(not_covered),
                 tuple(conditions.values()),
+                tuple(Mention(m.text, m.procedure_key, m.source_file) for m in mentions),
             )
 
 

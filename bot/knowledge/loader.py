@@ -27,6 +27,7 @@ from bot.knowledge.models import (
     FeeRow,
     GuideRow,
     LoadRecord,
+    MentionRow,
     NotCoveredRow,
     NoteRow,
     PartRow,
@@ -123,12 +124,22 @@ class ParsedSources:
     procedures: list[dict[str, Any]] = field(default_factory=list)
     guides: list[dict[str, Any]] = field(default_factory=list)
     not_covered: list[dict[str, Any]] = field(default_factory=list)
+    # how citizens named procedures (mentions/*.yml), for the resolver's ranker
+    mentions: list[dict[str, Any]] = field(default_factory=list)
     conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
     fingerprint: str = ""
 
 
 def source_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yml") if p.is_file())
+
+
+MENTIONS = "mentions"  # the folder of mention files inside the knowledge base's
+MENTION_MAX_CHARS = 500
+
+
+def mention_files(directory: Path) -> list[Path]:
+    return sorted(p for p in (directory / MENTIONS).glob("*.yml") if p.is_file())
 
 
 class _Checker:
@@ -215,6 +226,10 @@ def parse_sources(directory: Path) -> ParsedSources:
             _check_not_covered(check, name, group, parsed)
         for condition in content.get("conditions") or []:
             _read_condition(check, name, condition, parsed)
+    for path in mention_files(directory):
+        raw = path.read_bytes()
+        digest.update(f"{MENTIONS}/{path.name}".encode() + b"\0" + raw)
+        _read_mentions(check, f"{MENTIONS}/{path.name}", raw, parsed)
     parsed.fingerprint = digest.hexdigest()
     for condition in parsed.conditions.values():
         check.a_source(condition["file"], condition, parsed.sources)
@@ -238,6 +253,17 @@ def parse_sources(directory: Path) -> ParsedSources:
         procedure["file"] = name
         parsed.procedures.append(procedure)
     _link_parts(check, parsed.procedures)
+    said: dict[str, dict[str, Any]] = {}
+    for mention in parsed.mentions:
+        if mention["procedure"] is not None and mention["procedure"] not in seen_keys:
+            check.problem(mention["file"], mention, f"unknown procedure '{mention['procedure']}'")
+        first = said.setdefault(normalize(mention["text"]), mention)
+        if first["procedure"] != mention["procedure"]:
+            check.problem(
+                mention["file"],
+                mention,
+                f"the same words name '{first['procedure']}' in {first['file']}",
+            )
     guide_files: dict[str, str] = {}
     for name, guide in guides:
         if not isinstance(guide, dict):
@@ -259,6 +285,38 @@ def parse_sources(directory: Path) -> ParsedSources:
     if check.problems:
         raise InvalidKnowledgeBaseError(check.problems)
     return parsed
+
+
+def _read_mentions(check: _Checker, name: str, raw: bytes, parsed: ParsedSources) -> None:
+    """A mention file: `mentions:`, each a `text` and the `procedure` key it names (null
+    for a procedure the knowledge base does not have)."""
+    try:
+        content = yaml.load(raw.decode("utf-8"), Loader=_LineLoader) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        check.problems.append(Problem(name, mark.line + 1 if mark else 0, f"not YAML: {error}"))
+        return
+    if not isinstance(content, dict) or not isinstance(content.get("mentions"), list):
+        check.problem(name, None, "a mention file is a mapping with a 'mentions' list")
+        return
+    check.keys(name, content, {"mentions"}, "file")
+    for item in content["mentions"]:
+        if not isinstance(item, dict):
+            check.problem(name, None, "each mention must be a mapping")
+            continue
+        check.keys(name, item, {"text", "procedure"}, "mention")
+        text, key = item.get("text"), item.get("procedure")
+        if not isinstance(text, str) or not text.strip() or len(text) > MENTION_MAX_CHARS:
+            check.problem(
+                name, item, f"a mention needs a 'text' of 1 to {MENTION_MAX_CHARS} characters"
+            )
+            continue
+        if "procedure" not in item or not isinstance(key, (str, type(None))):
+            check.problem(
+                name, item, "a mention needs 'procedure', a quoted key (null: one we do not have)"
+            )
+            continue
+        parsed.mentions.append({"text": text, "procedure": key, "file": name, LINE: item.get(LINE)})
 
 
 def _check_not_covered(check: _Checker, file: str, group: Any, parsed: ParsedSources) -> None:
@@ -570,6 +628,14 @@ def write(session: Session, parsed: ParsedSources) -> int:
     for item in parsed.not_covered:
         session.add(
             NotCoveredRow(phrase=item["phrase"], note=item["note"], source_file=item["file"])
+        )
+    for mention in parsed.mentions:
+        session.add(
+            MentionRow(
+                text=mention["text"],
+                procedure_key=mention["procedure"],
+                source_file=mention["file"],
+            )
         )
     for guide in parsed.guides:
         session.add(

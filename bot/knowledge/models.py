@@ -272,6 +272,18 @@ class NotCoveredRow(Base):
     source_file = Column(Text, nullable=False)
 
 
+class MentionRow(Base):
+    """How a citizen named a procedure, in their own words (data/kb/mentions): what the
+    resolver's ranker learns from. No procedure: one the knowledge base does not have."""
+
+    __tablename__ = "kb_mentions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    procedure_key = Column(String(120), nullable=True)
+    source_file = Column(Text, nullable=False)
+
+
 class SchemaVersion(Base):
     """One row per applied migration (bot.knowledge.schema): the database's history."""
 

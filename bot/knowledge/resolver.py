@@ -43,6 +43,12 @@ as a foreigner and a birth in a named country ("sinh ra ở Đài Loan") as one 
    "sao y | bằng lái xe"), or right after it and "cho" (who it is for: "đăng ký thường
    trú cho | em bé mới sinh"): it scores below that name and its words count for nothing.
    Both leave the lower procedure among the candidates.
+6. learned: when the knowledge base holds mentions in citizens' words (data/kb/mentions),
+   a ranker trained on them and on the names (`bot.knowledge.ranker`) adds its probability
+   for each candidate to its score, and its likeliest other procedures join the
+   candidates (below the fifth, unanchored: no name of theirs is in the text) and may
+   rise above them; a guess stays below every procedure the text names, and a text the
+   stages above find nothing in gets nothing.
 """
 
 from __future__ import annotations
@@ -61,7 +67,8 @@ from rapidfuzz.process import cdist
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
-from bot.knowledge.catalog import Catalog, Procedure
+from bot.knowledge.catalog import Catalog, Mention, Procedure
+from bot.knowledge.ranker import MentionRanker
 from bot.text import fold, normalize
 
 FUZZY_THRESHOLD = 0.78
@@ -74,6 +81,11 @@ WORDS_ONLY_COVERAGE = 0.5  # ... and hold this share of one name's distinctive w
 SPECIFIC_GAP = 0.06  # a procedure containing another's anchor starts this far below it
 BARE_GAP = 0.15  # ... or this far when the text has no other phrase of its names
 TRIGRAM_SHARE = 0.5  # an alias is compared only if the text has half of its trigrams
+RANKER_WEIGHT = 0.4  # a candidate gains this times the ranker's probability for it (0.5 let
+# it take "sao y | bằng lái xe" for the licence; 0.3 to 0.5 are within two of 1,385 dev mentions)
+RANKER_JOINS = 3  # the ranker's most likely procedures that may join the candidates...
+RANKER_JOIN_AT = 0.1  # ... when it gives them this probability, starting this far below
+RANKER_JOIN_BELOW = 5  # ... the candidate at this place (or the last, when there are fewer)
 SIDE_PENALTY = 0.15  # a name in a side clause, or the object of another name, scores less
 # Words that say nothing about which procedure is meant; a fuzzy window of only these
 # never counts ("dang ky" alone is not a procedure). Function words are here too: "o"
@@ -364,9 +376,14 @@ class ProcedureResolver:
 
     @classmethod
     def for_catalog(cls, catalog: Catalog) -> ProcedureResolver:
-        return cls(catalog.procedures, catalog.not_covered)
+        return cls(catalog.procedures, catalog.not_covered, catalog.mentions)
 
-    def __init__(self, procedures: Sequence[Procedure], not_covered: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        procedures: Sequence[Procedure],
+        not_covered: Sequence[str] = (),
+        mentions: Sequence[Mention] = (),
+    ) -> None:
         self._nlp = _blank_vietnamese()
         self._matcher = PhraseMatcher(self._nlp.vocab)
         self._procedures = {p.key: p for p in procedures}
@@ -428,6 +445,15 @@ class ProcedureResolver:
             weight = sum(self._idf[f] for f in alias.features)
             if weight > 0:
                 self._name_features.setdefault(alias.key, []).append((alias.features, weight))
+        self._ranker: Optional[MentionRanker] = None
+        if mentions:
+            names = [(self._asked(n), p.key) for p in procedures for n in (p.name, *p.aliases)]
+            said = [
+                (self._asked(m.text), m.procedure_key)
+                for m in mentions
+                if m.procedure_key in self._procedures
+            ]
+            self._ranker = MentionRanker.trained_on(names + said)
 
     def rules_out(self, text: str, key: str) -> bool:
         """Does the text name a procedure we do not cover that `key` is not ("thi bằng lái"
@@ -503,24 +529,7 @@ class ProcedureResolver:
         normalized = self._prepare(text)
         if not normalized:
             return Resolution(())
-        words = normalized.split()
-        anchors, objects = self._exact(normalized)
-        if not anchors:
-            anchors = self._fuzzy(words)
-        side = _side_clauses(words)
-        if self._main_and_side(words, anchors, side):
-            # what the citizen asks for is named in the main clause: the side clauses
-            # lower the names found there and add no words
-            anchors = {
-                k: _lowered(a) if all(side[a.start : a.end]) else a for k, a in anchors.items()
-            }
-        else:
-            side = [MAIN] * len(words)
-        # nor do the words naming the object of another procedure ("sao y | bằng lái xe"),
-        # unless a name joins the two ("làm khai sinh | đăng ký thường trú" are parts)
-        joined = self._joined(anchors, words)
-        for i in objects - joined:
-            side[i] = SIDE
+        words, anchors, side, objects = self._read(normalized)
         features = set(_word_features(_main_words(words, side)))
         others = frozenset(self._others_in(normalized, anchors))
         scored: list[tuple[Candidate, bool, Optional[str]]] = []
@@ -544,18 +553,81 @@ class ProcedureResolver:
         # it has; and when the procedure it started from is ruled out, so is it.
         found = {candidate.procedure.key: candidate.score for candidate, _, _ in scored}
         scored = [s for s in scored if s[2] is None or s[2] in found]
-        named = [c.score for c, _, below in scored if below is None and c.procedure.key in anchors]
-        ceiling = min(named, default=0.0) - 0.01
-        ranked = sorted(
-            (
-                replace(candidate, score=round(min(candidate.score, ceiling), 4))
-                if below is not None
-                else candidate
-                for candidate, _, below in scored
-            ),
-            key=lambda c: -c.score,
+        named = {
+            c.procedure.key
+            for c, _, below in scored
+            if below is None and c.procedure.key in anchors
+        }
+        guesses = {c.procedure.key for c, _, below in scored if below is not None}
+        ranked = _below_named(
+            sorted((c for c, _, _ in scored), key=lambda c: -c.score), named, guesses
         )
+        if self._ranker is not None and ranked:
+            ranked = self._reranked(ranked, _without(words, objects), others, named, guesses)
         return Resolution(tuple(ranked[:limit]))
+
+    def _reranked(
+        self,
+        ranked: list[Candidate],
+        asked: str,
+        others: frozenset[str],
+        named: set[str],
+        guesses: set[str],
+    ) -> list[Candidate]:
+        """The candidates with the ranker's opinion added to their scores, and its
+        likeliest other procedures joining just below the fifth, unless the text names a
+        procedure we do not have that they are not (the same rule as for every
+        candidate); a guess still stays below every procedure the text names."""
+        likely = self._ranker.probabilities(asked)
+        floor = ranked[:RANKER_JOIN_BELOW][-1].score - RANKER_JOIN_AT
+        found = {c.procedure.key for c in ranked}
+        joining = [
+            Candidate(self._procedures[key], floor, "", anchored=False)
+            for key in sorted(likely, key=likely.get, reverse=True)[:RANKER_JOINS]
+            if key not in found
+            and likely[key] >= RANKER_JOIN_AT
+            and not others - self._own_others[key]
+        ]
+        rescored = [
+            replace(c, score=round(c.score + RANKER_WEIGHT * likely.get(c.procedure.key, 0), 4))
+            for c in [*ranked, *joining]
+        ]
+        return _below_named(sorted(rescored, key=lambda c: -c.score), named, guesses)
+
+    def _read(
+        self, normalized: str
+    ) -> tuple[list[str], dict[str, _Anchor], list[int], frozenset[int]]:
+        """The text's words, the names found in it, which words are in side clauses or
+        name the object of another name (SIDE) and which say what is asked (MAIN), and
+        the positions of the objects."""
+        words = normalized.split()
+        anchors, objects = self._exact(normalized)
+        if not anchors:
+            anchors = self._fuzzy(words)
+        side = _side_clauses(words)
+        if self._main_and_side(words, anchors, side):
+            # what the citizen asks for is named in the main clause: the side clauses
+            # lower the names found there and add no words
+            anchors = {
+                k: _lowered(a) if all(side[a.start : a.end]) else a for k, a in anchors.items()
+            }
+        else:
+            side = [MAIN] * len(words)
+        # nor do the words naming the object of another procedure ("sao y | bằng lái xe"),
+        # unless a name joins the two ("làm khai sinh | đăng ký thường trú" are parts)
+        objects -= self._joined(anchors, words)
+        for i in objects:
+            side[i] = SIDE
+        return words, anchors, side, objects
+
+    def _asked(self, text: str) -> str:
+        """What the ranker reads of a text: all of it but the words naming the object of
+        another name ("sao y | bằng lái xe" asks for a copy, whatever bằng lái is)."""
+        normalized = self._prepare(text)
+        if not normalized:
+            return ""
+        words, _, _, objects = self._read(normalized)
+        return _without(words, objects)
 
     def _joined(self, anchors: dict[str, _Anchor], words: list[str]) -> frozenset[int]:
         """The positions of names found apart in the text that one name of another
@@ -925,6 +997,23 @@ def _side_clauses(words: Sequence[str]) -> list[int]:
             end = min(end, i + 3)
         side[i:end] = [SIDE] * (end - i)
     return side
+
+
+def _below_named(ranked: list[Candidate], named: set[str], guesses: set[str]) -> list[Candidate]:
+    """The candidates, each guess lowered to just below the lowest procedure the text
+    names (see `resolve`), best first."""
+    ceiling = min((c.score for c in ranked if c.procedure.key in named), default=0.0) - 0.01
+    return sorted(
+        (
+            replace(c, score=round(min(c.score, ceiling), 4)) if c.procedure.key in guesses else c
+            for c in ranked
+        ),
+        key=lambda c: -c.score,
+    )
+
+
+def _without(words: list[str], objects: frozenset[int]) -> str:
+    return " ".join(word for i, word in enumerate(words) if i not in objects)
 
 
 def _main_words(words: list[str], side: list[int]) -> list[str]:

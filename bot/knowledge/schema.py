@@ -96,6 +96,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         8, "notes on how long a result stays valid and who may file", _create_tables("kb_notes")
     ),
+    Migration(
+        9, "how citizens name procedures, for the resolver's ranker", _create_tables("kb_mentions")
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 
