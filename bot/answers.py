@@ -195,11 +195,12 @@ def _quote_line(quote: CaseQuote, quantity: Optional[int], day: date) -> str:
         line += ("\n  Hoặc " if quote.lapsed else "; ") + _conditional_line(conditional, quantity)
     for change in quote.next_changes:
         line += f"\n  {_change_line(change)}"
+    # an ended reduction is said to have ended, never with its amount: a number shown is
+    # a number a citizen may take for today's
     for past in quote.expired_reductions:
-        channel = "khi nộp trực tuyến " if past.channel.value == "online" else ""
+        channel = " khi nộp trực tuyến" if past.channel.value == "online" else ""
         line += (
-            f"\n  (Mức giảm {channel}{money(past.amount)} chỉ áp dụng "
-            f"từ {day_text(past.valid_from)}"
+            f"\n  (Mức giảm{channel} chỉ áp dụng từ {day_text(past.valid_from)}"
             f" đến {day_text(past.valid_to)}, nay đã hết.)"
         )
     return line
@@ -507,7 +508,7 @@ def online_answer(procedure: Procedure, fee_day: FeeDay) -> str:
         lines.append(line)
         for past in quote.expired_reductions:
             lines.append(
-                f"(Mức giảm {money(past.amount)} cho «{quote.case}» áp dụng từ "
+                f"(Mức giảm cho «{quote.case}» áp dụng từ "
                 f"{day_text(past.valid_from)} đến {day_text(past.valid_to)}, nay đã hết.)"
             )
     if procedure.portal_url and procedure.online != "none":

@@ -31,6 +31,12 @@ def test_ho_chieu_nam_2024_nop_online_duoc_giam(catalog):
     assert "200.000đ" in text and "180.000đ" in text
 
 
+def test_muc_giam_da_het_chi_noi_da_het_khong_nhac_lai_so_tien(catalog):
+    text = _fee_text(catalog, "3.000347")  # đổi GPLX: the online reduction ended 31/12/2025
+    assert "nay đã hết" in text and "31/12/2025" in text
+    assert "115.000" not in text
+
+
 def test_ho_chieu_hom_nay_100_nghin_giam_50_den_het_31_12_2026(catalog):
     text = _fee_text(catalog, "1.001456")
     assert "Cấp mới: 100.000đ" in text
