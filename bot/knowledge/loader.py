@@ -195,11 +195,8 @@ def parse_sources(directory: Path) -> ParsedSources:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
         name = path.name
-        try:
-            content = yaml.load(raw.decode("utf-8"), Loader=_LineLoader) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            mark = getattr(error, "problem_mark", None)
-            check.problems.append(Problem(name, mark.line + 1 if mark else 0, f"not YAML: {error}"))
+        content = _yaml_of(check, name, raw)
+        if content is None:
             continue
         if not isinstance(content, dict):
             check.problem(name, None, "top level must be a mapping with 'sources' and 'procedures'")
@@ -287,14 +284,21 @@ def parse_sources(directory: Path) -> ParsedSources:
     return parsed
 
 
-def _read_mentions(check: _Checker, name: str, raw: bytes, parsed: ParsedSources) -> None:
-    """A mention file: `mentions:`, each a `text` and the `procedure` key it names (null
-    for a procedure the knowledge base does not have)."""
+def _yaml_of(check: _Checker, name: str, raw: bytes) -> Any:
+    """The file's content ({} when empty), or None with the problem recorded."""
     try:
-        content = yaml.load(raw.decode("utf-8"), Loader=_LineLoader) or {}
+        return yaml.load(raw.decode("utf-8"), Loader=_LineLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         check.problems.append(Problem(name, mark.line + 1 if mark else 0, f"not YAML: {error}"))
+        return None
+
+
+def _read_mentions(check: _Checker, name: str, raw: bytes, parsed: ParsedSources) -> None:
+    """A mention file: `mentions:`, each a `text` and the `procedure` key it names (null
+    for a procedure the knowledge base does not have)."""
+    content = _yaml_of(check, name, raw)
+    if content is None:
         return
     if not isinstance(content, dict) or not isinstance(content.get("mentions"), list):
         check.problem(name, None, "a mention file is a mapping with a 'mentions' list")
