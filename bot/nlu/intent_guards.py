@@ -17,6 +17,10 @@
   2..., làm đổi online có mất phí không") asks the fee of the procedure it names.
 - **A follow-up that starts like one** ("thế em nộp ở đâu ạ, công ty em chỉ được nghỉ
   thứ 7") asks the question its words ask, not a rating of the last answer.
+- **A question read as small talk** ("đóng 1 năm 1 lần được không ạ?" as a greeting,
+  "thôi tạm thời thì em xem ở đâu" as a goodbye): a greeting, thanks or goodbye that
+  says none of those words and asks something is that question, or, when its words name
+  no question, not understood (the fallback answers it from the conversation).
 - **A suggestion** ("góp ý: nên có video hướng dẫn nộp hồ sơ online", "tôi muốn phản
   ánh…") is recorded as one even when it talks about filing online; so is a rating that
   says what should change ("trả lời dài quá, nên ngắn gọn lại").
@@ -128,6 +132,14 @@ YES_NO_QUESTION = re.compile(r"\b(duoc|phai|co)( \w+){0,4} khong\b")
 # online có mất phí không": the fee of the card, not the account levels)
 # (only its fee: "bao lâu thì được kích hoạt mức 2" is about the account)
 ACCOUNT_GUIDES = ("ask_vneid", "ask_create_account", "report_account_problem")
+# what a question without a procedure's name is mistaken for, and the words that make
+# a message small talk after all ("chào em, cho hỏi chút được không")
+SMALL_TALK = ("greet", "thank", "goodbye")
+SMALL_TALK_WORDS = re.compile(
+    r"\b(chao|xin chao|hello|helo|hi|alo|a lo|cam on|cam ta|thank|thanks|tks|thanks|tam biet"
+    r"|bye|bai bai|hen gap|hen gap lai|chuc|ok|oke|okay|vang|da vang|duoc roi|xong roi"
+    r"|oi|co ai|co do|di nha|di day|di nhe|hoi sau|quay lai)\b"
+)
 # a message this long is mostly context; its question is in its question words
 LONG_MESSAGE_WORDS = 25
 
@@ -176,6 +188,11 @@ class IntentGuards(GraphComponent):
             if intent in RATINGS and SHOULD.search(said):
                 self._set(message, SUGGESTION, confidence)
                 continue
+            if intent in SMALL_TALK and not SMALL_TALK_WORDS.search(said):
+                asked = _asked_intent(message)
+                if asked or YES_NO_QUESTION.search(said) or text.rstrip().endswith("?"):
+                    self._set(message, asked or DEFAULT_NLU_FALLBACK_INTENT_NAME, confidence)
+                    continue
             if intent in NOT_FOLLOW_UPS and starts_as_follow_up(said):
                 asked = _asked_intent(message, interrogative_only=not asks_by_topic(text))
                 if asked:

@@ -24,9 +24,11 @@ REPORT = Path(__file__).resolve().parents[2] / "results" / "conversations-test.j
 # guesses (clean clone of 4b58358). With questions no field answered (validity, who may
 # file, deadlines, amounts, conditions), the December procedures in the NLU and misses
 # answered from their words (tuned on dev to dev4 only): 0.613 and 0.787 (clean clone of
-# 0f36bc4). The floor is that, less a margin for dated facts that lapse and for a model
-# trained on another machine.
-FLOOR = 0.58
+# 0f36bc4). With the resolver's learned ranker: 0.620 and 0.790 (clean clone of fc96b54);
+# with ended reductions said without their amount and questions no longer read as small
+# talk: 0.627 and 0.793 (local). The floor is that, less a margin for dated facts that lapse
+# and for a model trained on another machine.
+FLOOR = 0.60
 
 
 def test_hoi_thoai_cua_nguoi_viet_doc_lap_duoc_bao_cao_va_khong_tut(servers):

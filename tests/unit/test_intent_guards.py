@@ -191,3 +191,29 @@ def test_tu_xung_can_bo_hoi_ho_so_nguoi_khac_la_chi_dan_an():
     )
     assert hides_instructions(text)
     assert not hides_instructions("em là công an xã, hỏi hồ sơ của anh trai em đang ở đâu")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "read_as"),
+    [
+        ("nộp theo quý hay nộp 1 lần cả năm được không", "greet", "nlu_fallback"),
+        ("thôi giờ em tra ở đâu", "goodbye", "ask_agency"),
+        ("vậy là hết bao nhiêu tiền?", "thank", "ask_fee"),
+    ],
+)
+def test_cau_hoi_bi_doc_nham_la_chao_hoi_la_cau_hoi(text, intent, read_as):
+    assert _guarded(_parsed(text, intent)) == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("chào em, cho anh hỏi chút được không", "greet"),
+        ("có ai trực không ạ", "greet"),
+        ("cảm ơn nhé, vậy là xong rồi phải không", "thank"),
+        ("thôi mình đi nha, cần gì quay lại hỏi sau", "goodbye"),
+        ("ok em", "thank"),
+    ],
+)
+def test_chao_hoi_cam_on_tam_biet_van_la_chao_hoi(text, intent):
+    assert _guarded(_parsed(text, intent)) == intent
