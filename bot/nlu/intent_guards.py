@@ -136,8 +136,8 @@ ACCOUNT_GUIDES = ("ask_vneid", "ask_create_account", "report_account_problem")
 # a message small talk after all ("chào em, cho hỏi chút được không")
 SMALL_TALK = ("greet", "thank", "goodbye")
 SMALL_TALK_WORDS = re.compile(
-    r"\b(chao|xin chao|hello|helo|hi|alo|a lo|cam on|cam ta|thank|thanks|tks|thanks|tam biet"
-    r"|bye|bai bai|hen gap|hen gap lai|chuc|ok|oke|okay|vang|da vang|duoc roi|xong roi"
+    r"\b(chao|hello|helo|hi|alo|a lo|cam on|cam ta|thank|thanks|tks|tam biet"
+    r"|bye|bai bai|hen gap|chuc|ok|oke|okay|vang|duoc roi|xong roi"
     r"|oi|co ai|co do|di nha|di day|di nhe|hoi sau|quay lai)\b"
 )
 # a message this long is mostly context; its question is in its question words
